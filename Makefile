@@ -1,0 +1,38 @@
+# make run  — install what is missing, migrate, load demo data, serve with worker and beat
+# make test — ruff, migrations check, the whole pytest suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: run test install system-packages lint migrate bench clean
+
+install: system-packages $(VENV)/.installed
+
+system-packages:
+	@scripts/system-packages.sh
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+run: migrate
+	$(BIN)/python manage.py seed_demo
+	@scripts/run.sh
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
+
+clean:
+	rm -rf var/ .pytest_cache

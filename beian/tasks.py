@@ -1,0 +1,9 @@
+from celery import shared_task
+from django.core.cache import cache
+from django.utils import timezone
+
+
+@shared_task(name="beian.heartbeat", acks_late=True, time_limit=30, soft_time_limit=25, ignore_result=True)
+def heartbeat() -> None:
+    """Beat sends this every minute; the time the worker last ran it shows the pair is alive."""
+    cache.set("beian:worker-heartbeat", timezone.now().isoformat(), timeout=None)

@@ -1,0 +1,85 @@
+"""PRC administrative divisions (GB/T 2260), from the county list python-stdnum ships.
+
+python-stdnum keeps its cn/loc.dat up to date from the published code lists; we
+read the entries still in force (those without an end year) and expose the
+province → prefecture → county tree. The county code is the first six digits
+of a filing number (NUM-02).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import stdnum
+
+_LOC_DAT = Path(stdnum.__file__).parent / "cn" / "loc.dat"
+_ENTRY = re.compile(r'^(?P<indent>\s*)(?P<code>\d+)\s+(?P<kind>province|county)="(?P<name>[^"]*)"')
+_SPAN = re.compile(r"^\[(?P<start>\d{4})?-(?P<end>\d{4})?\]")
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str  # six digits
+    name: str
+
+    @property
+    def level(self) -> str:
+        if self.code.endswith("0000"):
+            return "province"
+        if self.code.endswith("00"):
+            return "prefecture"
+        return "county"
+
+
+@cache
+def regions() -> dict[str, Region]:
+    """Every division in force, by six-digit code."""
+    found: dict[str, Region] = {}
+    province = ""
+    for line in _LOC_DAT.read_text(encoding="utf-8").splitlines():
+        m = _ENTRY.match(line)
+        if not m:
+            continue
+        name = m["name"]
+        if m["kind"] == "province":
+            province = m["code"]
+            found[province + "0000"] = Region(province + "0000", name)
+            continue
+        # History is kept as "[1983-1989]罗湖区办事处,[1990-]罗湖区": the last name is today's.
+        name = name.split(",")[-1]
+        span = _SPAN.match(name)
+        if span:
+            if span["end"]:  # abolished
+                continue
+            name = name[span.end() :]
+        code = province + m["code"]
+        if code.endswith("0000"):
+            continue  # the province itself, already recorded
+        found[code] = Region(code, name)
+    return found
+
+
+def provinces() -> list[Region]:
+    return sorted((r for r in regions().values() if r.level == "province"), key=lambda r: r.code)
+
+
+def province_code(code: str) -> str | None:
+    """Normalise '11' or '110000' to '110000'; None when no such province."""
+    code = (code or "").strip()
+    if re.fullmatch(r"\d{2}", code):
+        code += "0000"
+    region = regions().get(code)
+    return code if region and region.level == "province" else None
+
+
+def region_name(code: str) -> str:
+    """'北京市海淀区' for '110108': the names from province down, without 市辖区 fillers."""
+    parts = []
+    for prefix in (code[:2] + "0000", code[:4] + "00", code):
+        r = regions().get(prefix)
+        if r and r.name not in ("市辖区", "县", "省直辖县级行政区划") and (not parts or parts[-1] != r.name):
+            parts.append(r.name)
+    return "".join(dict.fromkeys(parts))

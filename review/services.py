@@ -1,0 +1,89 @@
+"""The one service that moves a reviewed object through the transition table (REV-01)."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Reviewable, ReviewEvent
+from .transitions import Action, Side, State, Transition, transition_find
+
+
+class TransitionError(Exception):
+    """A refused move. The message is for the person who tried it."""
+
+    code = "transition_refused"
+
+
+class IllegalTransition(TransitionError):
+    code = "illegal_transition"
+
+
+class TransitionNotPermitted(TransitionError):
+    code = "not_permitted"
+
+
+class ReasonRequired(TransitionError):
+    code = "reason_required"
+
+
+def _actor_may(actor, side: Side, obj: Reviewable) -> bool:
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return False
+    if side == Side.FILER:
+        return (
+            actor.is_filer and actor.entity_id is not None and actor.entity_id == obj.review_owner_entity_id()
+        )
+    return actor.is_reviewer and actor.can_review_region(obj.review_region_code())
+
+
+def transition_check(*, obj: Reviewable, action: str, actor, reason: str = "") -> Transition:
+    """The move `actor` would make with `action`, or the TransitionError that refuses it."""
+    move = transition_find(obj.state, action)
+    if move is None:
+        raise IllegalTransition(
+            _("当前状态为“%(state)s”，不能执行“%(action)s”操作。")
+            % {"state": State(obj.state).label, "action": Action(action).label}
+        )
+    if not _actor_may(actor, move.side, obj):
+        raise TransitionNotPermitted(
+            _("您无权对该事项执行“%(action)s”操作。") % {"action": move.action.label}
+        )
+    if move.reason_required and not (reason or "").strip():
+        raise ReasonRequired(_("执行“%(action)s”操作必须填写理由。") % {"action": move.action.label})
+    return move
+
+
+@transaction.atomic
+def transition_perform(*, obj: Reviewable, action: str, actor, reason: str = "") -> ReviewEvent:
+    """REV-01: perform one move of the table on `obj`, or refuse it and change nothing.
+
+    Locks the row, checks the move against the table and the actor's side and
+    scope, sets the state, lets the model keep its revisions (on_transition),
+    saves, and writes the append-only history record in the same transaction.
+    Side effects (notifications) are enqueued only once the transaction commits.
+    """
+    from .tasks import transition_notify
+
+    locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    move = transition_check(obj=locked, action=action, actor=actor, reason=reason)
+    from_state = locked.state
+    locked.state = move.target
+    locked.state_changed_at = timezone.now()
+    locked.on_transition(move, actor)
+    locked.save()
+    event = ReviewEvent.objects.create(
+        content_type=ContentType.objects.get_for_model(locked),
+        object_id=locked.pk,
+        action=move.action,
+        from_state=from_state,
+        to_state=move.target,
+        actor=actor,
+        reason=(reason or "").strip(),
+    )
+    # The caller's instance reflects what was saved.
+    obj.state, obj.state_changed_at = locked.state, locked.state_changed_at
+    transition_notify.delay_on_commit(event.pk)
+    return event

@@ -1,0 +1,91 @@
+"""The one review state-transition table (REV-01), used by every reviewed object.
+
+Entity information, products and algorithm filings all move through this
+table; nothing else in the code decides which move is allowed. A plain table
+was chosen over django-fsm-2: the same table must serve three models, be
+listed on a page and walked by table-driven tests, and the service around it
+(lock, history row, side effects on commit) is ours either way — the table as
+data is the simplest thing that does all three.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    UNDER_REVIEW = "under_review", _("审核中")
+    APPROVED = "approved", _("审核通过")
+    REJECTED = "rejected", _("未通过")
+    MODIFIED = "modified", _("变更待审核")
+    RE_REVIEW = "re_review", _("变更审核中")
+    CANCELLED = "cancelled", _("已注销")
+    REVOKED = "revoked", _("已撤销")
+
+
+class Action(models.TextChoices):
+    SUBMIT = "submit", _("提交")
+    CLAIM = "claim", _("认领审核")
+    APPROVE = "approve", _("审核通过")
+    REJECT = "reject", _("驳回")
+    MARK_INCOMPLETE = "mark_incomplete", _("材料不齐全")
+    REOPEN = "reopen", _("修改后重新提交")
+    MODIFY = "modify", _("申请变更")
+    CANCEL = "cancel", _("注销")
+    OFFICE_CANCEL = "office_cancel", _("网信部门注销")
+    REVOKE = "revoke", _("撤销")
+
+
+class Side(models.TextChoices):
+    """Who may perform a move: the owning filer or a reviewer in scope."""
+
+    FILER = "filer", _("填报人员")
+    REVIEWER = "reviewer", _("审核人员")
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: State
+    action: Action
+    target: State
+    side: Side
+    reason_required: bool = False
+
+
+S, A = State, Action
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(S.DRAFT, A.SUBMIT, S.SUBMITTED, Side.FILER),
+    Transition(S.SUBMITTED, A.CLAIM, S.UNDER_REVIEW, Side.REVIEWER),
+    Transition(S.UNDER_REVIEW, A.APPROVE, S.APPROVED, Side.REVIEWER),
+    Transition(S.UNDER_REVIEW, A.REJECT, S.REJECTED, Side.REVIEWER, reason_required=True),
+    Transition(S.UNDER_REVIEW, A.MARK_INCOMPLETE, S.REJECTED, Side.REVIEWER, reason_required=True),
+    Transition(S.REJECTED, A.REOPEN, S.DRAFT, Side.FILER),
+    Transition(S.APPROVED, A.MODIFY, S.MODIFIED, Side.FILER),
+    Transition(S.MODIFIED, A.CLAIM, S.RE_REVIEW, Side.REVIEWER),
+    # A rejected change leaves the approved version in force: the object keeps
+    # its approved revision beside the rejected one (see the owning app).
+    Transition(S.RE_REVIEW, A.APPROVE, S.APPROVED, Side.REVIEWER),
+    Transition(S.RE_REVIEW, A.REJECT, S.REJECTED, Side.REVIEWER, reason_required=True),
+    Transition(S.RE_REVIEW, A.MARK_INCOMPLETE, S.REJECTED, Side.REVIEWER, reason_required=True),
+    Transition(S.APPROVED, A.CANCEL, S.CANCELLED, Side.FILER),
+    Transition(S.APPROVED, A.OFFICE_CANCEL, S.CANCELLED, Side.REVIEWER, reason_required=True),
+    Transition(S.APPROVED, A.REVOKE, S.REVOKED, Side.REVIEWER, reason_required=True),
+)
+
+_BY_KEY: dict[tuple[str, str], Transition] = {(t.source, t.action): t for t in TRANSITIONS}
+assert len(_BY_KEY) == len(TRANSITIONS), "two moves share a (state, action) pair"
+
+
+def transition_find(state: str, action: str) -> Transition | None:
+    """The move that `action` makes from `state`, or None when the table has none."""
+    return _BY_KEY.get((state, action))
+
+
+def actions_from(state: str, side: Side | None = None) -> list[Transition]:
+    """The moves the table allows from `state` (for one side, if given): drives the buttons shown."""
+    return [t for t in TRANSITIONS if t.source == state and (side is None or t.side == side)]

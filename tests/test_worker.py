@@ -1,0 +1,67 @@
+"""A task sent from the web process is executed by a separate worker process, over the real broker:
+Redis when REDIS_URL is set (CI), else the embedded filesystem transport."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from beian.celery import app as celery_app
+from beian.celery import ping
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def worker():
+    """A real `celery worker` process on a queue of its own, stopped after the test."""
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = dict(os.environ, C_FORCE_ROOT="1", PYTHONUNBUFFERED="1")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "beian",
+            "worker",
+            "-Q",
+            queue,
+            "--concurrency=1",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+            f"--hostname={queue}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    celery_app.conf.task_always_eager = False
+    try:
+        yield process, queue
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.mark.xdist_group("worker")
+def test_a_task_sent_here_runs_in_the_separate_worker_process(worker):
+    process, queue = worker
+    result = ping.apply_async(queue=queue)
+    answer = result.get(timeout=60)
+    assert answer["pid"] == process.pid  # --pool=solo: the worker process itself ran it
+    assert answer["pid"] != os.getpid()
+    transport = celery_app.connection_for_write().transport_cls
+    assert transport == ("redis" if os.environ.get("REDIS_URL") else "filesystem")
