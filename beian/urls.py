@@ -3,11 +3,18 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
+from filers import api as filers_api
+
 from . import api, health
 
 api_v1 = [
     path("me/", api.MeApi.as_view(), name="me"),
     path("auth/token/", obtain_auth_token, name="token"),
+    path("register/", filers_api.RegisterApi.as_view(), name="register"),
+    path("entity/", filers_api.EntityApi.as_view(), name="entity"),
+    path("entity/submit/", filers_api.EntitySubmitApi.as_view(), name="entity-submit"),
+    path("entity/attachments/", filers_api.AttachmentUploadApi.as_view(), name="entity-attachments"),
+    path("attachments/<int:pk>/", filers_api.AttachmentDownloadApi.as_view(), name="attachment"),
 ]
 
 urlpatterns = [

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from review.models import Reviewable
+
+from .regions import regions
+from .validators import validate_id_number, validate_mobile, validate_uscc
 
 
 class Role(models.TextChoices):
@@ -81,13 +85,178 @@ class User(AbstractUser):
         return bool(region_code) and region_code[:2] == self.province_code[:2]
 
 
-class Entity(Reviewable):
-    """A filing entity (备案主体). Its full 主体信息 and revisions are built on this."""
+class EntityType(models.TextChoices):
+    ENTERPRISE = "enterprise", _("企业")
+    INSTITUTION = "institution", _("事业单位")
+    ORGANISATION = "organisation", _("社会团体")
+    INDIVIDUAL_BUSINESS = "individual_business", _("个体工商户")
+    OTHER = "other", _("其他")
 
+
+class CertificateType(models.TextChoices):
+    BUSINESS_LICENCE = "business_licence", _("营业执照")
+    INSTITUTION_CERT = "institution_cert", _("事业单位法人证书")
+    ORGANISATION_CERT = "organisation_cert", _("社会团体法人登记证书")
+    OTHER = "other", _("其他")
+
+
+class IdType(models.TextChoices):
+    RESIDENT_ID = "resident_id", _("居民身份证")
+    PASSPORT = "passport", _("护照")
+    HK_MACAO_PERMIT = "hk_macao_permit", _("港澳居民来往内地通行证")
+    TAIWAN_PERMIT = "taiwan_permit", _("台湾居民来往大陆通行证")
+
+
+class Industry(models.TextChoices):
+    """GB/T 4754-2017 sections most filers belong to."""
+
+    ICT = "I", _("信息传输、软件和信息技术服务业")
+    CULTURE = "R", _("文化、体育和娱乐业")
+    COMMERCE = "F", _("批发和零售业")
+    FINANCE = "J", _("金融业")
+    LEASING = "L", _("租赁和商务服务业")
+    RESEARCH = "M", _("科学研究和技术服务业")
+    EDUCATION = "P", _("教育")
+    HEALTH = "Q", _("卫生和社会工作")
+    TRANSPORT = "G", _("交通运输、仓储和邮政业")
+    MANUFACTURING = "C", _("制造业")
+    OTHER = "Z", _("其他行业")
+
+
+class AttachmentKind(models.TextChoices):
+    COMMITMENT_LETTER = "commitment_letter", _("算法备案承诺书")
+    RESPONSIBILITY_STATEMENT = "responsibility_statement", _("落实算法安全主体责任基本情况")
+    BUSINESS_LICENCE_SCAN = "business_licence_scan", _("营业执照彩色扫描件")
+    ICP_PROOF = "icp_proof", _("ICP备案证明或ICP经营许可证")
+    OFFICER_PROOF = "officer_proof", _("算法安全责任人工作证明")
+    SELF_ASSESSMENT = "self_assessment", _("算法安全自评估报告")
+    DISCLOSURE = "disclosure", _("拟公示内容")
+
+
+def attachment_storage_name(instance: Attachment, filename: str) -> str:
+    """Names the filer does not choose: entity, kind and a random token; the extension follows the content."""
+    import uuid
+
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[instance.content_type]
+    return f"attachments/{instance.entity_id}/{instance.kind}/{uuid.uuid4().hex}.{extension}"
+
+
+class Attachment(models.Model):
+    """An uploaded file (a stamped scan, a report). Immutable: a new upload is a new row, so
+    revisions that name it stay valid. Served only through a view that checks permission."""
+
+    entity = models.ForeignKey("filers.Entity", on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("附件类型"), max_length=32, choices=AttachmentKind.choices)
+    file = models.FileField(_("文件"), upload_to=attachment_storage_name, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=40)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Entity(Reviewable):
+    """A filing entity (备案主体) and its 主体信息 (ENT-01) — the filer's working copy.
+
+    What was submitted and what is approved are revisions (review.Revision) taken
+    from these columns; the public and reviewers read those, not this copy.
+    """
+
+    # 主体基本信息
     name = models.CharField(_("主体名称"), max_length=200)
-    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
-    region_code = models.CharField(_("注册地行政区划代码"), max_length=6, blank=True)
+    entity_type = models.CharField(_("主体类型"), max_length=32, choices=EntityType.choices, blank=True)
+    region_code = models.CharField(
+        _("注册地（区县）"), max_length=6, blank=True, help_text=_("GB/T 2260 区县级行政区划代码")
+    )
+    address = models.CharField(_("注册地址"), max_length=300, blank=True)
+    industry = models.CharField(_("所属行业"), max_length=2, choices=Industry.choices, blank=True)
+    # 证件信息
+    certificate_type = models.CharField(
+        _("证件类型"),
+        max_length=32,
+        choices=CertificateType.choices,
+        default=CertificateType.BUSINESS_LICENCE,
+    )
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, validators=[validate_uscc])
+    certificate_valid_from = models.DateField(_("证件有效期起"), null=True, blank=True)
+    certificate_valid_to = models.DateField(
+        _("证件有效期止"), null=True, blank=True, help_text=_("长期有效可不填")
+    )
+    # 法定代表人信息
+    legal_rep_name = models.CharField(_("法定代表人姓名"), max_length=50, blank=True)
+    legal_rep_id_type = models.CharField(
+        _("法定代表人证件类型"), max_length=32, choices=IdType.choices, default=IdType.RESIDENT_ID
+    )
+    legal_rep_id_number = models.CharField(_("法定代表人证件号码"), max_length=30, blank=True)
+    legal_rep_mobile = models.CharField(_("法定代表人手机号码"), max_length=11, blank=True)
+    legal_rep_email = models.EmailField(_("法定代表人电子邮箱"), blank=True)
+    # 算法安全责任人信息
+    officer_name = models.CharField(_("算法安全责任人姓名"), max_length=50, blank=True)
+    officer_position = models.CharField(_("算法安全责任人职务"), max_length=50, blank=True)
+    officer_id_type = models.CharField(
+        _("算法安全责任人证件类型"), max_length=32, choices=IdType.choices, default=IdType.RESIDENT_ID
+    )
+    officer_id_number = models.CharField(_("算法安全责任人证件号码"), max_length=30, blank=True)
+    officer_mobile = models.CharField(_("算法安全责任人手机号码"), max_length=11, blank=True)
+    officer_email = models.EmailField(_("算法安全责任人电子邮箱"), blank=True)
+    # Attachments (ENT-02): the current upload of each kind.
+    commitment_letter = models.ForeignKey(
+        Attachment,
+        verbose_name=_("算法备案承诺书"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    responsibility_statement = models.ForeignKey(
+        Attachment,
+        verbose_name=_("落实算法安全主体责任基本情况"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    business_licence_scan = models.ForeignKey(
+        Attachment,
+        verbose_name=_("营业执照彩色扫描件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    icp_proof = models.ForeignKey(
+        Attachment,
+        verbose_name=_("ICP备案证明或ICP经营许可证"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    officer_proof = models.ForeignKey(
+        Attachment,
+        verbose_name=_("算法安全责任人工作证明"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("最后保存"), auto_now=True)
+
+    ATTACHMENT_FIELDS = (
+        "commitment_letter",
+        "responsibility_statement",
+        "business_licence_scan",
+        "icp_proof",
+        "officer_proof",
+    )
 
     class Meta:
         verbose_name = _("备案主体")
@@ -95,6 +264,41 @@ class Entity(Reviewable):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """ACC-03 format checks of what has been typed; completeness is checked at submission."""
+        errors: dict[str, list] = {}
+        region = regions().get(self.region_code) if self.region_code else None
+        if self.region_code and (region is None or region.level != "county"):
+            errors["region_code"] = [_("请选择注册地所在的区县。")]
+        for person in ("legal_rep", "officer"):
+            id_field = f"{person}_id_number"
+            value = getattr(self, id_field)
+            if value:
+                label = str(self._meta.get_field(id_field).verbose_name)
+                try:
+                    setattr(
+                        self,
+                        id_field,
+                        validate_id_number(getattr(self, f"{person}_id_type"), value, label=label),
+                    )
+                except ValidationError as exc:
+                    errors[id_field] = exc.messages
+            mobile_field = f"{person}_mobile"
+            if getattr(self, mobile_field):
+                label = str(self._meta.get_field(mobile_field).verbose_name)
+                try:
+                    setattr(self, mobile_field, validate_mobile(getattr(self, mobile_field), label=label))
+                except ValidationError as exc:
+                    errors[mobile_field] = exc.messages
+        if (
+            self.certificate_valid_from
+            and self.certificate_valid_to
+            and self.certificate_valid_to < self.certificate_valid_from
+        ):
+            errors["certificate_valid_to"] = [_("证件有效期止不能早于有效期起。")]
+        if errors:
+            raise ValidationError(errors)
 
     def review_region_code(self) -> str:
         return self.region_code
@@ -105,3 +309,8 @@ class Entity(Reviewable):
     def review_recipients(self) -> list[str]:
         account = getattr(self, "account", None)
         return [account.email] if account is not None and account.email else []
+
+    def revision_data(self) -> dict:
+        from .services import entity_snapshot
+
+        return entity_snapshot(entity=self)

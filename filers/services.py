@@ -1,14 +1,36 @@
-"""Account and entity services (ACC, ENT rules)."""
+"""Account and entity services (ACC-01…05, ENT-01…05). Pages and the API both call these."""
 
 from __future__ import annotations
 
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 
-from .models import Role, User
+from review.services import transition_perform
+from review.transitions import Action, State
+
+from .models import Attachment, AttachmentKind, Entity, Role, User
 from .regions import province_code as normalise_province
+from .uploads import upload_check
+
+
+class EntityLocked(Exception):
+    """ENT-04: entity information is read-only while it is under review."""
+
+
+class EntityIncomplete(Exception):
+    """The list of what is missing before submission, as (field, label) pairs."""
+
+    def __init__(self, missing: list[tuple[str, str]]):
+        super().__init__(_("主体信息尚不完整。"))
+        self.missing = missing
+
+
+DUPLICATE_USCC = _("该统一社会信用代码已注册账号。同一备案主体只需注册一个账号，请直接登录或找回密码。")
 
 
 @transaction.atomic
@@ -27,3 +49,200 @@ def reviewer_create(*, username: str, password: str, province: str | None = None
     user.full_clean(exclude=["password"])
     user.save()
     return user
+
+
+def account_register(
+    *,
+    entity_name: str,
+    uscc: str,
+    address: str,
+    legal_rep_name: str,
+    username: str,
+    password: str,
+    email: str,
+    mobile: str,
+) -> User:
+    """ACC-01/02: register an entity and its one account, inactive until the e-mailed link is followed.
+
+    The USCC's uniqueness is checked first for a friendly message and guarded by
+    the database's unique constraint against two registrations at the same moment.
+    """
+    from .tasks import activation_email_send
+
+    if Entity.objects.filter(uscc=uscc).exists():
+        raise ValidationError({"uscc": DUPLICATE_USCC})
+    try:
+        with transaction.atomic():
+            entity = Entity.objects.create(
+                name=entity_name, uscc=uscc, address=address, legal_rep_name=legal_rep_name
+            )
+            user = User(
+                username=username, email=email, mobile=mobile, role=Role.FILER, entity=entity, is_active=False
+            )
+            user.set_password(password)
+            user.save()
+            activation_email_send.delay_on_commit(user.pk)
+    except IntegrityError as exc:
+        if Entity.objects.filter(uscc=uscc).exists():
+            raise ValidationError({"uscc": DUPLICATE_USCC}) from exc
+        raise ValidationError({"username": _("该登录名已被使用，请换一个。")}) from exc
+    return user
+
+
+def account_activate(*, uidb64: str, token: str) -> User | None:
+    """Activate the account named by an e-mailed link; None when the link is wrong or expired."""
+    try:
+        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
+        return None
+    if user.is_active:
+        return user
+    if not default_token_generator.check_token(user, token):
+        return None
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    return user
+
+
+# --- 主体信息 ---------------------------------------------------------------------
+
+REQUIRED_FIELDS = (
+    "name",
+    "entity_type",
+    "region_code",
+    "address",
+    "industry",
+    "certificate_type",
+    "uscc",
+    "certificate_valid_from",
+    "legal_rep_name",
+    "legal_rep_id_type",
+    "legal_rep_id_number",
+    "legal_rep_mobile",
+    "legal_rep_email",
+    "officer_name",
+    "officer_position",
+    "officer_id_type",
+    "officer_id_number",
+    "officer_mobile",
+    "officer_email",
+    *Entity.ATTACHMENT_FIELDS,
+)
+
+
+def entity_missing(*, entity: Entity) -> list[tuple[str, str]]:
+    """What submission still needs, as (field, label) pairs in form order: one list, not one at a time."""
+    missing = []
+    for name in REQUIRED_FIELDS:
+        field = Entity._meta.get_field(name)
+        value = getattr(entity, field.attname)
+        if value in (None, ""):
+            missing.append((name, str(field.verbose_name)))
+    return missing
+
+
+def _reopen_if_rejected(entity: Entity, actor) -> None:
+    if entity.state == State.REJECTED:
+        transition_perform(obj=entity, action=Action.REOPEN, actor=actor)
+
+
+@transaction.atomic
+def entity_save(
+    *, entity: Entity, actor, data: dict | None = None, attachments: dict | None = None
+) -> Entity:
+    """Save the working copy of 主体信息 without submitting (ENT-04), valid formats only.
+
+    Editable before review starts and after approval (the approved version stays
+    in force until the change is approved); refused while under review. Editing a
+    rejected item reopens it as a draft. A submitted item not yet claimed is
+    edited in place and its pending revision replaced.
+    """
+    if not entity.filer_may_edit:
+        raise EntityLocked(_("主体信息正在审核中，审核结束前不能修改。"))
+    for name, value in (data or {}).items():
+        if name in ("uscc", "state") or name in Entity.ATTACHMENT_FIELDS:
+            continue  # the USCC identifies the account; attachments come below
+        setattr(entity, name, value)
+    for name, attachment in (attachments or {}).items():
+        if attachment is not None:
+            if attachment.entity_id != entity.pk:
+                raise ValidationError({name: _("附件不属于本主体。")})
+            setattr(entity, name, attachment)
+    entity.full_clean()
+    _reopen_if_rejected(entity, actor)
+    entity.save()
+    if entity.state in (State.SUBMITTED, State.MODIFIED) and entity.pending_revision_id:
+        from review.models import revision_create
+
+        entity.pending_revision = revision_create(subject=entity, data=entity.revision_data(), actor=actor)
+        entity.save(update_fields=["pending_revision"])
+    return entity
+
+
+@transaction.atomic
+def entity_submit(*, entity: Entity, actor) -> Entity:
+    """Submit 主体信息 for 主体审核 (ENT-04), or submit a change of approved information.
+
+    Refused with the whole list of what is missing when incomplete.
+    """
+    missing = entity_missing(entity=entity)
+    if missing:
+        raise EntityIncomplete(missing)
+    _reopen_if_rejected(entity, actor)
+    action = Action.MODIFY if entity.state == State.APPROVED else Action.SUBMIT
+    transition_perform(obj=entity, action=action, actor=actor)
+    return entity
+
+
+def entity_has_changes(*, entity: Entity) -> bool:
+    """An approved entity whose working copy differs from the version in force (change not submitted)."""
+    if entity.approved_revision_id is None:
+        return False
+    return entity.approved_revision.data != entity_snapshot(entity=entity)
+
+
+def entity_snapshot(*, entity: Entity) -> dict:
+    """The JSON form of the working copy that a revision freezes (dates as ISO strings, attachments by id)."""
+    data = {}
+    for field in Entity._meta.concrete_fields:
+        if field.name in (
+            "id",
+            "state",
+            "state_changed_at",
+            "pending_revision",
+            "approved_revision",
+            "created_at",
+            "updated_at",
+        ):
+            continue
+        value = getattr(entity, field.attname)
+        if hasattr(value, "isoformat"):
+            value = value.isoformat()
+        data[field.attname] = value
+    return data
+
+
+def attachment_store(*, entity: Entity, kind: str, uploaded, actor) -> Attachment:
+    """Store an upload for `entity` after checking its content and size (ENT-02)."""
+    label = str(AttachmentKind(kind).label)
+    content_type = upload_check(uploaded, label=label)
+    attachment = Attachment(
+        entity=entity,
+        kind=kind,
+        original_name=(uploaded.name or "")[-200:],
+        content_type=content_type,
+        size=uploaded.size,
+        uploaded_by=actor,
+    )
+    attachment.file.save(uploaded.name, uploaded, save=False)
+    attachment.save()
+    return attachment
+
+
+def attachment_visible_to(*, attachment: Attachment, user) -> bool:
+    """Only the entity's own account and reviewers in scope may read an upload (never a public URL)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_filer:
+        return user.entity_id == attachment.entity_id
+    return user.can_review_region(attachment.entity.region_code)

@@ -1,8 +1,203 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_http_methods
+
+from review.selectors import review_history
+from review.services import TransitionError
+
+from . import documents
+from .forms import EntityForm, RegistrationForm
+from .models import Attachment
+from .regions import regions
+from .selectors import entity_attachments, entity_display_sections
+from .services import (
+    EntityIncomplete,
+    EntityLocked,
+    account_activate,
+    account_register,
+    attachment_visible_to,
+    entity_has_changes,
+    entity_missing,
+    entity_save,
+    entity_submit,
+)
+
+
+def filer_required(view):
+    """Pages of the filer's own entity: signed in, a filer account with an entity."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_filer or request.user.entity_id is None:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
 
 
 @login_required
 def workspace(request):
-    """The filer's main page after login (manual 图 4): the three parts to fill."""
-    return render(request, "filers/workspace.html")
+    """The main page after login (manual 图 4): the three parts to fill."""
+    entity = request.user.entity if request.user.is_filer else None
+    return render(request, "filers/workspace.html", {"entity": entity})
+
+
+@require_http_methods(["GET", "POST"])
+def register(request):
+    """ACC-01/02: register an entity's one account; activated by an e-mailed link."""
+    if request.user.is_authenticated:
+        return redirect("filers:workspace")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = account_register(
+                entity_name=data["entity_name"],
+                uscc=data["uscc"],
+                address=data["address"],
+                legal_rep_name=data["legal_rep_name"],
+                username=data["username"],
+                password=data["password1"],
+                email=data["email"],
+                mobile=data["mobile"],
+            )
+        except ValidationError as exc:  # lost a race with a registration of the same entity
+            for field, errors in exc.message_dict.items():
+                form.add_error(field, errors)
+        else:
+            request.session["registered_email"] = user.email
+            return redirect("filers:register_done")
+    return render(request, "filers/register.html", {"form": form})
+
+
+def register_done(request):
+    return render(
+        request, "filers/register_done.html", {"email": request.session.get("registered_email", "")}
+    )
+
+
+def activate(request, uidb64: str, token: str):
+    user = account_activate(uidb64=uidb64, token=token)
+    if user is None:
+        return render(request, "filers/activate_invalid.html", status=400)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, _("账号已激活。请先填报主体信息。"))
+    return redirect("filers:entity")
+
+
+@filer_required
+def entity_detail(request):
+    """主体信息: what is on file, its state and history; personal numbers masked (ENT-01, ENT-04)."""
+    entity = request.user.entity
+    return render(
+        request,
+        "filers/entity_detail.html",
+        {
+            "entity": entity,
+            "sections": entity_display_sections(entity=entity, masked=True),
+            "attachments": entity_attachments(entity=entity),
+            "missing": entity_missing(entity=entity),
+            "history": review_history(obj=entity),
+            "has_changes": entity_has_changes(entity=entity),
+        },
+    )
+
+
+@filer_required
+@require_http_methods(["GET", "POST"])
+def entity_edit(request):
+    """Edit 主体信息: 保存 keeps the draft; 提交审核 also submits it (ENT-04)."""
+    entity = request.user.entity
+    if not entity.filer_may_edit:
+        messages.error(request, _("主体信息正在审核中，审核结束前不能修改。"))
+        return redirect("filers:entity")
+    form = EntityForm(request.POST or None, request.FILES or None, instance=entity, actor=request.user)
+    missing: list = []
+    if request.method == "POST":
+        if form.is_valid():
+            model_data = {k: v for k, v in form.cleaned_data.items() if k in EntityForm.Meta.fields}
+            try:
+                entity_save(entity=entity, actor=request.user, data=model_data, attachments=form.pending)
+                if request.POST.get("action") == "submit":
+                    entity_submit(entity=entity, actor=request.user)
+                    messages.success(request, _("主体信息已提交审核。"))
+                    return redirect("filers:entity")
+            except EntityIncomplete as exc:
+                missing = exc.missing
+                messages.warning(request, _("已保存。提交前还需填写以下内容。"))
+            except (EntityLocked, TransitionError) as exc:
+                messages.error(request, str(exc))
+                return redirect("filers:entity")
+            else:
+                messages.success(request, _("已保存。"))
+                return redirect("filers:entity")
+        else:
+            messages.error(request, _("有内容填写不正确，请按提示修改。已填写的内容和已上传的附件均已保留。"))
+    return render(request, "filers/entity_form.html", {"form": form, "entity": entity, "missing": missing})
+
+
+@filer_required
+@require_http_methods(["POST"])
+def entity_submit_view(request):
+    """提交审核 from the 主体信息 page, for information already saved complete."""
+    entity = request.user.entity
+    try:
+        entity_submit(entity=entity, actor=request.user)
+    except EntityIncomplete:
+        messages.error(request, _("主体信息尚不完整，请先补充所列内容。"))
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("主体信息已提交审核。"))
+    return redirect("filers:entity")
+
+
+@filer_required
+def entity_document(request, kind: str):
+    """ENT-02: the templates to print, stamp and upload, pre-filled with the entity's data."""
+    render_pdf = {
+        "commitment_letter": documents.commitment_letter_pdf,
+        "responsibility_statement": documents.responsibility_statement_pdf,
+    }.get(kind)
+    if render_pdf is None:
+        raise Http404
+    pdf = render_pdf(entity=request.user.entity)
+    names = {
+        "commitment_letter": "算法备案承诺书.pdf",
+        "responsibility_statement": "落实算法安全主体责任基本情况.pdf",
+    }
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, names[kind])
+    return response
+
+
+@login_required
+def attachment_download(request, pk: int):
+    """Uploads are served only to the entity's account and reviewers in scope: 404 for anyone else."""
+    attachment = get_object_or_404(Attachment.objects.select_related("entity"), pk=pk)
+    if not attachment_visible_to(attachment=attachment, user=request.user):
+        raise Http404
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Content-Disposition"] = f'inline; filename="attachment-{attachment.pk}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@cache_control(public=True, max_age=86400)
+def regions_json(request):
+    """The GB/T 2260 tree for the cascading province → city → district selects."""
+    return JsonResponse(
+        {code: r.name for code, r in regions().items()}, json_dumps_params={"ensure_ascii": False}
+    )

@@ -10,20 +10,87 @@ from django.utils.translation import gettext_lazy as _
 from .transitions import Action, State
 
 
+class Revision(models.Model):
+    """An immutable snapshot of a reviewed object's data, taken when it is submitted.
+
+    The object's own columns are the filer's working copy; what was submitted,
+    what is approved and what a reviewer compares live here, side by side, so
+    an approved version stays in force while a change waits (ENT-04, PRD-05, ALG-11).
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    number = models.PositiveIntegerField(_("版本号"))
+    data = models.JSONField(_("内容"))
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("通过时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("版本")
+        verbose_name_plural = _("版本")
+        ordering = ["content_type", "object_id", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "number"], name="revision_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type.model}#{self.object_id} v{self.number}"
+
+
 class Reviewable(models.Model):
     """An object that passes review (REV-01): entity information, a product, a filing.
 
     `state` is written only by `review.services.transition_perform`; it is not
-    editable in forms or the admin.
+    editable in forms or the admin. The model's own columns are the working
+    copy; `pending_revision` is what was last submitted, `approved_revision`
+    what is in force.
     """
 
     state = models.CharField(
         _("状态"), max_length=16, choices=State.choices, default=State.DRAFT, editable=False, db_index=True
     )
     state_changed_at = models.DateTimeField(_("状态变更时间"), null=True, blank=True, editable=False)
+    pending_revision = models.ForeignKey(
+        Revision,
+        verbose_name=_("待审核版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    approved_revision = models.ForeignKey(
+        Revision,
+        verbose_name=_("生效版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
 
     class Meta:
         abstract = True
+
+    @property
+    def is_in_force(self) -> bool:
+        """An approved version is in force (even while a change waits or was rejected)."""
+        return self.approved_revision_id is not None and self.state not in (State.CANCELLED, State.REVOKED)
+
+    @property
+    def filer_may_edit(self) -> bool:
+        """ENT-04/PRD-05: editable before review and after approval (as a change); not during review."""
+        return self.state not in (State.UNDER_REVIEW, State.RE_REVIEW, State.CANCELLED, State.REVOKED)
+
+    def revision_data(self) -> dict:
+        """The JSON snapshot of the working copy that a submission freezes."""
+        raise NotImplementedError
 
     # What the review core needs to know of each kind; each model answers.
     def review_region_code(self) -> str:
@@ -38,11 +105,20 @@ class Reviewable(models.Model):
         """E-mail addresses told of each transition."""
         return []
 
-    def on_transition(self, transition, actor) -> None:  # noqa: B027 — optional hook
-        """Called inside the transition's transaction, after the state is set and before saving.
+    def on_transition(self, transition, actor) -> None:
+        """Keep the revisions; called inside the transition's transaction, before saving.
 
-        A model keeps its revisions here (e.g. the approved revision on approve).
+        Submitting (or submitting a change) freezes the working copy as a new
+        revision; approval puts that revision in force; a rejection leaves the
+        approved revision where it was. Models extend this (numbers, public index).
         """
+        if transition.action in (Action.SUBMIT, Action.MODIFY):
+            self.pending_revision = revision_create(subject=self, data=self.revision_data(), actor=actor)
+        elif transition.action == Action.APPROVE and self.pending_revision_id:
+            revision = self.pending_revision
+            revision.approved_at = timezone.now()
+            revision.save(update_fields=["approved_at"])
+            self.approved_revision, self.pending_revision = revision, None
 
 
 class ReviewEventQuerySet(models.QuerySet):
@@ -71,6 +147,14 @@ class ReviewEvent(models.Model):
         related_name="review_events",
     )
     reason = models.TextField(_("理由"), blank=True)
+    revision = models.ForeignKey(
+        Revision,
+        verbose_name=_("相关版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
     created_at = models.DateTimeField(_("时间"), default=timezone.now, editable=False)
 
     objects = ReviewEventQuerySet.as_manager()
@@ -93,3 +177,20 @@ class ReviewEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("review history is append-only")
+
+
+def revision_create(*, subject: models.Model, data: dict, actor=None) -> Revision:
+    content_type = ContentType.objects.get_for_model(subject)
+    last = (
+        Revision.objects.filter(content_type=content_type, object_id=subject.pk)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return Revision.objects.create(
+        content_type=content_type,
+        object_id=subject.pk,
+        number=(last or 0) + 1,
+        data=data,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )

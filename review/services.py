@@ -82,8 +82,11 @@ def transition_perform(*, obj: Reviewable, action: str, actor, reason: str = "")
         to_state=move.target,
         actor=actor,
         reason=(reason or "").strip(),
+        revision=locked.approved_revision if move.action == Action.APPROVE else locked.pending_revision,
     )
     # The caller's instance reflects what was saved.
-    obj.state, obj.state_changed_at = locked.state, locked.state_changed_at
+    for field in ("state", "state_changed_at", "pending_revision_id", "approved_revision_id"):
+        setattr(obj, field, getattr(locked, field))
+    obj._state.fields_cache.clear()
     transition_notify.delay_on_commit(event.pk)
     return event

@@ -1,0 +1,238 @@
+"""/api/v1/register/, /api/v1/entity/…: the same services as the pages (ACC-01…03, ENT-01…05)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import permissions, serializers, status
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from review.services import TransitionError
+
+from .forms import RegistrationForm
+from .models import Attachment, AttachmentKind, Entity
+from .services import (
+    EntityIncomplete,
+    EntityLocked,
+    account_register,
+    attachment_store,
+    attachment_visible_to,
+    entity_missing,
+    entity_save,
+    entity_submit,
+)
+
+
+class IsFiler(permissions.BasePermission):
+    message = "只有备案主体的填报账号可以访问。"
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user.is_authenticated and request.user.is_filer and request.user.entity_id)
+
+
+def _raise_field_errors(exc: ValidationError):
+    raise ApiValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+
+
+class RegisterApi(APIView):
+    """ACC-01/02: register an entity's one account; it is activated by the e-mailed link."""
+
+    permission_classes = [permissions.AllowAny]
+    throttle_scope = "register"
+
+    class InputSerializer(serializers.Serializer):
+        entity_name = serializers.CharField()
+        uscc = serializers.CharField()
+        address = serializers.CharField()
+        legal_rep_name = serializers.CharField()
+        username = serializers.CharField()
+        password = serializers.CharField(write_only=True)
+        email = serializers.EmailField()
+        mobile = serializers.CharField()
+
+    @extend_schema(
+        request=InputSerializer, responses={201: OpenApiResponse(description="registered, inactive")}
+    )
+    def post(self, request):
+        payload = self.InputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        # The page's form holds the field rules; the API runs the same form.
+        form = RegistrationForm({**data, "password1": data["password"], "password2": data["password"]})
+        if not form.is_valid():
+            errors = form.errors.get_json_data()
+            if "password1" in errors:
+                errors["password"] = errors.pop("password1")
+            errors.pop("password2", None)
+            raise ApiValidationError({k: [e["message"] for e in v] for k, v in errors.items()})
+        clean = form.cleaned_data
+        try:
+            user = account_register(
+                entity_name=clean["entity_name"],
+                uscc=clean["uscc"],
+                address=clean["address"],
+                legal_rep_name=clean["legal_rep_name"],
+                username=clean["username"],
+                password=clean["password1"],
+                email=clean["email"],
+                mobile=clean["mobile"],
+            )
+        except ValidationError as exc:
+            _raise_field_errors(exc)
+        return Response({"username": user.username, "active": user.is_active}, status=status.HTTP_201_CREATED)
+
+
+class EntitySerializer(serializers.ModelSerializer):
+    missing = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Entity
+        fields = [
+            "id",
+            "state",
+            "name",
+            "entity_type",
+            "region_code",
+            "address",
+            "industry",
+            "certificate_type",
+            "uscc",
+            "certificate_valid_from",
+            "certificate_valid_to",
+            "legal_rep_name",
+            "legal_rep_id_type",
+            "legal_rep_id_number",
+            "legal_rep_mobile",
+            "legal_rep_email",
+            "officer_name",
+            "officer_position",
+            "officer_id_type",
+            "officer_id_number",
+            "officer_mobile",
+            "officer_email",
+            *Entity.ATTACHMENT_FIELDS,
+            "approved_revision",
+            "pending_revision",
+            "updated_at",
+            "missing",
+        ]
+        read_only_fields = ["id", "state", "uscc", "approved_revision", "pending_revision", "updated_at"]
+        extra_kwargs = {name: {"required": False} for name in fields}
+
+    def get_missing(self, entity) -> list[str]:
+        return [name for name, _label in entity_missing(entity=entity)]
+
+    def validate(self, attrs):
+        # Attachments must be this entity's own uploads of the right kind.
+        for name in Entity.ATTACHMENT_FIELDS:
+            attachment = attrs.get(name)
+            if attachment is not None and (
+                attachment.entity_id != self.instance.pk or attachment.kind != name
+            ):
+                raise ApiValidationError({name: ["附件不属于本主体或类型不符。"]})
+        return attrs
+
+
+class EntityApi(APIView):
+    """主体信息 of the signed-in filer: read it, save the working copy without submitting."""
+
+    permission_classes = [IsFiler]
+
+    @extend_schema(responses=EntitySerializer)
+    def get(self, request):
+        return Response(EntitySerializer(request.user.entity).data)
+
+    @extend_schema(request=EntitySerializer, responses={200: EntitySerializer, 409: OpenApiResponse()})
+    def patch(self, request):
+        entity = request.user.entity
+        serializer = EntitySerializer(entity, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        attachments = {name: data.pop(name) for name in Entity.ATTACHMENT_FIELDS if name in data}
+        try:
+            entity_save(entity=entity, actor=request.user, data=data, attachments=attachments)
+        except EntityLocked as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        except ValidationError as exc:
+            _raise_field_errors(exc)
+        return Response(EntitySerializer(entity).data)
+
+
+class EntitySubmitApi(APIView):
+    """Submit 主体信息 for review (or a change of approved information); 400 lists what is missing."""
+
+    permission_classes = [IsFiler]
+
+    @extend_schema(
+        request=None, responses={200: EntitySerializer, 400: OpenApiResponse(), 409: OpenApiResponse()}
+    )
+    def post(self, request):
+        entity = request.user.entity
+        try:
+            entity_submit(entity=entity, actor=request.user)
+        except EntityIncomplete as exc:
+            return Response(
+                {"detail": str(exc), "missing": [{"field": f, "label": label} for f, label in exc.missing]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        except TransitionError as exc:
+            return Response({"detail": str(exc), "code": exc.code}, status=status.HTTP_409_CONFLICT)
+        return Response(EntitySerializer(entity).data)
+
+
+class AttachmentUploadApi(APIView):
+    """Upload a file (PDF, JPEG or PNG by content, 20 MB at most); attach it with PATCH /entity/."""
+
+    permission_classes = [IsFiler]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request=inline_serializer(
+            "AttachmentUpload",
+            {
+                "kind": serializers.ChoiceField(choices=AttachmentKind.choices),
+                "file": serializers.FileField(),
+            },
+        ),
+        responses={201: inline_serializer("AttachmentCreated", {"id": serializers.IntegerField()})},
+    )
+    def post(self, request):
+        kind = request.data.get("kind", "")
+        uploaded = request.FILES.get("file")
+        if kind not in AttachmentKind.values:
+            raise ApiValidationError({"kind": ["未知的附件类型。"]})
+        if uploaded is None:
+            raise ApiValidationError({"file": ["请选择要上传的文件。"]})
+        try:
+            attachment = attachment_store(
+                entity=request.user.entity, kind=kind, uploaded=uploaded, actor=request.user
+            )
+        except ValidationError as exc:
+            raise ApiValidationError({"file": exc.messages}) from exc
+        return Response(
+            {
+                "id": attachment.pk,
+                "kind": attachment.kind,
+                "content_type": attachment.content_type,
+                "size": attachment.size,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class AttachmentDownloadApi(APIView):
+    """An upload, for the entity's own account and reviewers in scope only (404 for anyone else)."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(description="the file")})
+    def get(self, request, pk: int):
+        attachment = get_object_or_404(Attachment.objects.select_related("entity"), pk=pk)
+        if not attachment_visible_to(attachment=attachment, user=request.user):
+            raise Http404
+        response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+        response["Cache-Control"] = "private, no-store"
+        return response

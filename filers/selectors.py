@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import Entity
+from .regions import region_name
+from .validators import mask_id, mask_mobile
+
+DISPLAY_SECTIONS = (
+    (_("主体基本信息"), ("name", "entity_type", "region_code", "address", "industry")),
+    (_("证件信息"), ("certificate_type", "uscc", "certificate_valid_from", "certificate_valid_to")),
+    (
+        _("法定代表人信息"),
+        ("legal_rep_name", "legal_rep_id_type", "legal_rep_id_number", "legal_rep_mobile", "legal_rep_email"),
+    ),
+    (
+        _("算法安全责任人信息"),
+        (
+            "officer_name",
+            "officer_position",
+            "officer_id_type",
+            "officer_id_number",
+            "officer_mobile",
+            "officer_email",
+        ),
+    ),
+)
+MASK_ID = {"legal_rep_id_number", "officer_id_number"}
+MASK_MOBILE = {"legal_rep_mobile", "officer_mobile"}
+
+
+def entity_display_sections(
+    *, entity: Entity, masked: bool = True
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """主体信息 as (section, [(label, text)]) for read-only pages; personal numbers masked unless asked."""
+    sections = []
+    for title, names in DISPLAY_SECTIONS:
+        rows = []
+        for name in names:
+            field = Entity._meta.get_field(name)
+            value = getattr(entity, name)
+            if name == "region_code":
+                text = region_name(value) if value else ""
+            elif field.choices:
+                text = getattr(entity, f"get_{name}_display")() if value else ""
+            elif hasattr(value, "isoformat"):
+                text = value.isoformat()
+            else:
+                text = value or ""
+            if masked and name in MASK_ID:
+                text = mask_id(text)
+            elif masked and name in MASK_MOBILE:
+                text = mask_mobile(text)
+            if name == "certificate_valid_to" and not value and entity.certificate_valid_from:
+                text = str(_("长期"))
+            rows.append((str(field.verbose_name), text))
+        sections.append((title, rows))
+    return sections
+
+
+def entity_attachments(*, entity: Entity) -> list[tuple[str, object]]:
+    return [
+        (str(Entity._meta.get_field(name).verbose_name), getattr(entity, name))
+        for name in Entity.ATTACHMENT_FIELDS
+    ]
