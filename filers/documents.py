@@ -21,7 +21,7 @@ from django.utils import translation
 from .regions import region_name, regions
 
 # Local files only (a stylesheet or image placed next to the templates); never the network.
-_URL_FETCHER = weasyprint.URLFetcher(allowed_protocols={"file", "data"}, timeout=5)
+_ALLOWED_PROTOCOLS = frozenset({"file", "data"})
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ RESPONSIBILITY_SECTIONS: tuple[Section, ...] = (
         "简要说明本单位建立的算法安全管理制度体系，包括算法机制机理审核、科技伦理审查、用户注册、"
         "信息发布审核、数据安全和个人信息保护、反电信网络诈骗等制度的名称、印发（修订）时间和主要内容；"
         "负责算法安全工作的机构设置、职责分工及制度落实情况。",
-        7,
+        6,
     ),
     Section(
         "二",
@@ -53,7 +53,7 @@ RESPONSIBILITY_SECTIONS: tuple[Section, ...] = (
         "说明算法安全自评估的组织方式、评估周期和启动情形（如上线新算法、算法机制机理或应用场景发生重大调整），"
         "评估内容（算法数据、算法模型、干预策略、算法应用结果、用户权益保护等）、评估结论的运用和记录留存方式，"
         "以及最近一次自评估的时间和主要结论。",
-        6,
+        5,
     ),
     Section(
         "三",
@@ -61,14 +61,14 @@ RESPONSIBILITY_SECTIONS: tuple[Section, ...] = (
         "说明定期审核、评估、验证算法机制机理、模型、数据和应用结果的安排，包括安全检测的频次、方法和工具，"
         "是否委托第三方检测机构，发现问题后的整改和复测流程；防范诱导用户沉迷或者过度消费、操纵榜单或者检索结果、"
         "屏蔽信息、过度推荐等风险的技术措施。",
-        6,
+        5,
     ),
     Section(
         "四",
         "算法安全事件应急处置制度",
         "说明算法安全事件的分级分类标准、应急预案、处置流程和责任人，向网信部门及有关主管部门报告的时限和渠道，"
         "应急演练的开展情况，以及事件处置后的复盘和改进机制。",
-        5,
+        4,
     ),
     Section(
         "五",
@@ -76,14 +76,14 @@ RESPONSIBILITY_SECTIONS: tuple[Section, ...] = (
         "说明发现违法和不良信息，或者发现利用算法虚假注册账号、非法交易账号、操纵用户账号、虚假点赞转发等违法违规行为时"
         "采取的处置措施（停止传输、消除、防止扩散、保存有关记录、向有关主管部门报告等），"
         "以及用户申诉、投诉举报的受理、处理和反馈机制。",
-        5,
+        4,
     ),
     Section(
         "六",
         "算法安全专职人员配备情况",
         "说明算法安全专职人员的数量、所在部门、岗位职责、专业背景及培训考核情况，人员配备与算法服务规模相适应的情况；"
         "算法安全责任人的职责和履职保障。",
-        4,
+        3,
     ),
     Section(
         "七",
@@ -133,25 +133,28 @@ def _entity_context(entity) -> dict[str, str]:
 
 
 def _render(template_name: str, context: dict) -> bytes:
-    with translation.override("zh-hans"):
-        html = render_to_string(template_name, context)
+    html = render_to_string(template_name, context)
     document = weasyprint.HTML(
         string=html,
         base_url=str(settings.BASE_DIR / "templates" / "filers" / "pdf") + "/",
-        url_fetcher=_URL_FETCHER,
+        # A fetcher per document: URLFetcher keeps per-request state, so it is not shared across threads.
+        url_fetcher=weasyprint.URLFetcher(allowed_protocols=_ALLOWED_PROTOCOLS, timeout=5),
     )
     return document.write_pdf()
 
 
 def commitment_letter_pdf(*, entity) -> bytes:
     """《算法备案承诺书》 pre-filled with the entity's name and USCC (ENT-02)."""
-    return _render("filers/pdf/commitment_letter.html", {"e": _entity_context(entity)})
+    with translation.override("zh-hans"):  # choice labels too, whatever the user's language
+        context = {"e": _entity_context(entity)}
+        return _render("filers/pdf/commitment_letter.html", context)
 
 
 def responsibility_statement_pdf(*, entity) -> bytes:
     """《落实算法安全主体责任基本情况》 pre-filled with the entity's data (ENT-02, ENT-03)."""
-    context = {
-        "e": _entity_context(entity),
-        "sections": [{"section": s, "lines": range(s.lines)} for s in RESPONSIBILITY_SECTIONS],
-    }
-    return _render("filers/pdf/responsibility_statement.html", context)
+    with translation.override("zh-hans"):
+        context = {
+            "e": _entity_context(entity),
+            "sections": [{"section": s, "lines": range(s.lines)} for s in RESPONSIBILITY_SECTIONS],
+        }
+        return _render("filers/pdf/responsibility_statement.html", context)

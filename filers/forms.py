@@ -117,7 +117,11 @@ class EntityForm(forms.ModelForm):
 
     province = forms.ChoiceField(label=_("注册地（省）"), required=False)
     city = forms.ChoiceField(label=_("注册地（市）"), required=False)
-    region_code = forms.ChoiceField(label=_("注册地（区县）"), required=False)
+    region_code = forms.ChoiceField(
+        label=_("注册地（区县）"),
+        required=False,
+        error_messages={"invalid_choice": _("请选择注册地所在的区县。")},
+    )
     uscc_display = forms.CharField(label=_("统一社会信用代码"), required=False, disabled=True)
 
     class Meta:

@@ -183,6 +183,7 @@ class Entity(Reviewable):
         max_length=32,
         choices=CertificateType.choices,
         default=CertificateType.BUSINESS_LICENCE,
+        blank=True,
     )
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, validators=[validate_uscc])
     certificate_valid_from = models.DateField(_("证件有效期起"), null=True, blank=True)
@@ -192,7 +193,7 @@ class Entity(Reviewable):
     # 法定代表人信息
     legal_rep_name = models.CharField(_("法定代表人姓名"), max_length=50, blank=True)
     legal_rep_id_type = models.CharField(
-        _("法定代表人证件类型"), max_length=32, choices=IdType.choices, default=IdType.RESIDENT_ID
+        _("法定代表人证件类型"), max_length=32, choices=IdType.choices, default=IdType.RESIDENT_ID, blank=True
     )
     legal_rep_id_number = models.CharField(_("法定代表人证件号码"), max_length=30, blank=True)
     legal_rep_mobile = models.CharField(_("法定代表人手机号码"), max_length=11, blank=True)
@@ -201,7 +202,11 @@ class Entity(Reviewable):
     officer_name = models.CharField(_("算法安全责任人姓名"), max_length=50, blank=True)
     officer_position = models.CharField(_("算法安全责任人职务"), max_length=50, blank=True)
     officer_id_type = models.CharField(
-        _("算法安全责任人证件类型"), max_length=32, choices=IdType.choices, default=IdType.RESIDENT_ID
+        _("算法安全责任人证件类型"),
+        max_length=32,
+        choices=IdType.choices,
+        default=IdType.RESIDENT_ID,
+        blank=True,
     )
     officer_id_number = models.CharField(_("算法安全责任人证件号码"), max_length=30, blank=True)
     officer_mobile = models.CharField(_("算法安全责任人手机号码"), max_length=11, blank=True)

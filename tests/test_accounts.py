@@ -80,11 +80,27 @@ def test_acc_02_the_same_uscc_twice_is_refused_at_the_field(client):
 
 
 def test_acc_02_the_service_refuses_a_duplicate_even_past_the_form():
-    account_register(entity_name="甲", uscc=GOOD["uscc"], address="a", legal_rep_name="b", username="u1",
-                     password=GOOD["password1"], email="a@example.cn", mobile="13812345678")
+    account_register(
+        entity_name="甲",
+        uscc=GOOD["uscc"],
+        address="a",
+        legal_rep_name="b",
+        username="u1",
+        password=GOOD["password1"],
+        email="a@example.cn",
+        mobile="13812345678",
+    )
     with pytest.raises(Exception) as excinfo:
-        account_register(entity_name="乙", uscc=GOOD["uscc"], address="a", legal_rep_name="b", username="u2",
-                         password=GOOD["password1"], email="b@example.cn", mobile="13812345678")
+        account_register(
+            entity_name="乙",
+            uscc=GOOD["uscc"],
+            address="a",
+            legal_rep_name="b",
+            username="u2",
+            password=GOOD["password1"],
+            email="b@example.cn",
+            mobile="13812345678",
+        )
     assert "uscc" in excinfo.value.message_dict
 
 
@@ -97,9 +113,16 @@ def test_acc_02_two_registrations_at_the_same_moment_make_one_account():
     def register(i):
         barrier.wait()
         try:
-            account_register(entity_name=f"并发{i}", uscc=GOOD["uscc"], address="a", legal_rep_name="b",
-                             username=f"race{i}", password=GOOD["password1"], email=f"r{i}@example.cn",
-                             mobile="13812345678")
+            account_register(
+                entity_name=f"并发{i}",
+                uscc=GOOD["uscc"],
+                address="a",
+                legal_rep_name="b",
+                username=f"race{i}",
+                password=GOOD["password1"],
+                email=f"r{i}@example.cn",
+                mobile="13812345678",
+            )
             results.append("ok")
         except Exception as exc:  # noqa: BLE001
             results.append(type(exc).__name__)
@@ -174,7 +197,11 @@ def test_acc_04_password_change_and_reset_by_email(client, mailoutbox):
     client.force_login(user)
     response = client.post(
         reverse("filers:password_change"),
-        {"old_password": "Beian#2026pass", "new_password1": "Newpass#2027x", "new_password2": "Newpass#2027x"},
+        {
+            "old_password": "Beian#2026pass",
+            "new_password1": "Newpass#2027x",
+            "new_password2": "Newpass#2027x",
+        },
     )
     assert response.status_code == 302
     user.refresh_from_db()
@@ -202,7 +229,9 @@ def test_personal_numbers_are_masked():
     assert mask_mobile("13812345678") == "138****5678"
 
 
-def test_acc_01_registration_through_the_api_runs_the_same_rules(mailoutbox, django_capture_on_commit_callbacks):
+def test_acc_01_registration_through_the_api_runs_the_same_rules(
+    mailoutbox, django_capture_on_commit_callbacks
+):
     api = APIClient()
     payload = {k: v for k, v in GOOD.items() if k not in ("password1", "password2")}
     payload["password"] = GOOD["password1"]
