@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Attachment, AttachmentKind, Entity, User
 from .regions import regions
-from .services import DUPLICATE_USCC, attachment_store
+from .services import DUPLICATE_USCC, REQUIRED_FIELDS, attachment_store
 from .validators import validate_mobile, validate_uscc
 
 
@@ -161,6 +161,9 @@ class EntityForm(forms.ModelForm):
         # Nothing is required to save a draft; completeness is checked at submission (ENT-04).
         for field in self.fields.values():
             field.required = False
+            choices = getattr(field, "choices", None)
+            if choices and list(choices)[0][0] == "":
+                field.choices = [("", _("请选择")), *list(choices)[1:]]
         code = (self.data.get("region_code") if self.is_bound else entity.region_code) or ""
         province = (self.data.get("province") if self.is_bound else "") or (code[:2] + "0000" if code else "")
         city = (self.data.get("city") if self.is_bound else "") or (code[:4] + "00" if code else "")
