@@ -1,1 +1,126 @@
-# Filled by its own issue (see the issue list); the app exists so that the layout is in place.
+"""备案信息 (ALG-01…11): algorithm filings, their wizard data and the products they cover."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from review.models import Reviewable
+
+
+class AlgorithmType(models.TextChoices):
+    """ALG-02: the codes appear in filing numbers (NUM-02, digits 14–15)."""
+
+    GENERATION = "01", _("生成合成类")
+    PERSONALISED_PUSH = "02", _("个性化推送类")
+    RANKING = "03", _("排序精选类")
+    RETRIEVAL = "04", _("信息检索类")
+    FILTERING = "05", _("内容过滤类")
+    SCHEDULING = "06", _("调度决策类")
+
+
+class Role(models.TextChoices):
+    PROVIDER = "provider", _("服务提供者")
+    SUPPORTER = "supporter", _("服务技术支持者")
+
+
+class Filing(Reviewable):
+    """An algorithm filing. `data` is the wizard's working copy, saved as typed (ALG-04):
+    {"basic": {...}, "details": {...}}; the columns below are derived from it for lists."""
+
+    entity = models.ForeignKey("filers.Entity", on_delete=models.CASCADE, related_name="filings")
+    data = models.JSONField(_("填报内容"), default=dict)
+    last_step = models.PositiveSmallIntegerField(_("填报到第几步"), default=1)
+    last_saved_at = models.DateTimeField(_("最后保存"), null=True, blank=True)
+    self_assessment = models.ForeignKey(
+        "filers.Attachment",
+        verbose_name=_("算法安全自评估报告"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    disclosure = models.ForeignKey(
+        "filers.Attachment",
+        verbose_name=_("拟公示内容"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Derived from `data` on every save, for lists, filters and sorting (ALG-09).
+    name = models.CharField(_("算法名称"), max_length=100, blank=True)
+    algo_type = models.CharField(_("算法类型"), max_length=2, choices=AlgorithmType.choices, blank=True)
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices, blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    number = models.CharField(_("备案编号"), max_length=21, null=True, blank=True, unique=True)
+    terminated_on = models.DateField(_("服务终止日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("算法备案")
+        verbose_name_plural = _("算法备案")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["entity", "state"], name="filing_entity_state")]
+
+    def __str__(self) -> str:
+        return self.name or str(_("未命名算法"))
+
+    @property
+    def display_number(self) -> str:
+        return f"网信算备{self.number}号" if self.number else ""
+
+    def review_region_code(self) -> str:
+        return self.entity.region_code
+
+    def review_owner_entity_id(self) -> int | None:
+        return self.entity_id
+
+    def review_recipients(self) -> list[str]:
+        return self.entity.review_recipients()
+
+    def revision_data(self) -> dict:
+        from .services import filing_snapshot
+
+        return filing_snapshot(filing=self)
+
+
+class Coverage(models.Model):
+    """One check box of step ③ (ALG-05): a whole product, a whole path, or one function.
+
+    Coverage is resolved when read, so a path or function added later under a
+    checked product or path is covered too.
+    """
+
+    filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="coverages")
+    product = models.ForeignKey(
+        "products.Product", null=True, blank=True, on_delete=models.CASCADE, related_name="filing_coverages"
+    )
+    path = models.ForeignKey(
+        "products.FunctionPath",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="filing_coverages",
+    )
+    function = models.ForeignKey(
+        "products.Function", null=True, blank=True, on_delete=models.CASCADE, related_name="filing_coverages"
+    )
+
+    class Meta:
+        verbose_name = _("应用产品及功能")
+        verbose_name_plural = _("应用产品及功能")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(product__isnull=False, path__isnull=True, function__isnull=True)
+                    | models.Q(product__isnull=True, path__isnull=False, function__isnull=True)
+                    | models.Q(product__isnull=True, path__isnull=True, function__isnull=False)
+                ),
+                name="coverage_exactly_one_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.product or self.path or self.function)

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.authtoken.views import obtain_auth_token
 
 from filers import api as filers_api
+from products import api as products_api
 
 from . import api, health
 
@@ -15,6 +16,15 @@ api_v1 = [
     path("entity/submit/", filers_api.EntitySubmitApi.as_view(), name="entity-submit"),
     path("entity/attachments/", filers_api.AttachmentUploadApi.as_view(), name="entity-attachments"),
     path("attachments/<int:pk>/", filers_api.AttachmentDownloadApi.as_view(), name="attachment"),
+    path("products/", products_api.ProductListApi.as_view(), name="products"),
+    path("products/<int:pk>/", products_api.ProductDetailApi.as_view(), name="product"),
+    path("products/<int:pk>/submit/", products_api.ProductSubmitApi.as_view(), name="product-submit"),
+    path("products/<int:pk>/paths/", products_api.PathCreateApi.as_view(), name="product-paths"),
+    path("products/paths/<int:pk>/", products_api.PathDetailApi.as_view(), name="path"),
+    path(
+        "products/paths/<int:pk>/functions/", products_api.FunctionCreateApi.as_view(), name="path-functions"
+    ),
+    path("products/functions/<int:pk>/", products_api.FunctionDetailApi.as_view(), name="function"),
 ]
 
 urlpatterns = [
@@ -26,5 +36,6 @@ urlpatterns = [
     path("api/schema/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="schema-redoc"),
     path("admin/", admin.site.urls),
     path("account/", include("filers.urls")),
+    path("products/", include("products.urls")),
     path("", include("public_search.urls")),
 ]

@@ -226,6 +226,8 @@ class EntityForm(forms.ModelForm):
                         "field": self[name],
                         "is_file": is_file,
                         "attachment": self.attachment_of(name) if is_file else None,
+                        # Marked as needed for submission, though a draft saves without it.
+                        "required": name in REQUIRED_FIELDS or name in ("province", "city"),
                     }
                 )
             yield title, rows

@@ -1,0 +1,5 @@
+"""Algorithm filing services (ALG-01…11). Filled in below."""
+
+
+def filing_snapshot(*, filing):
+    return {}

@@ -1,0 +1,254 @@
+"""/api/v1/products/…: products with nested paths and functions, over the same services as the pages."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from filers.api import IsFiler
+from review.services import TransitionError
+
+from .models import Audience, Function, FunctionPath, Product, ServiceForm, ServiceStatus
+from .selectors import product_tree
+from .services import (
+    ProductInUse,
+    ProductLocked,
+    function_create,
+    function_delete,
+    function_update,
+    path_create,
+    path_delete,
+    path_update,
+    product_create,
+    product_delete,
+    product_submit,
+    product_update,
+)
+
+
+class FunctionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Function
+        fields = ["id", "name", "applied_where", "implementation", "business_effect"]
+
+
+class PathSerializer(serializers.ModelSerializer):
+    steps = serializers.ListField(child=serializers.CharField(allow_blank=True), allow_empty=True)
+    functions = FunctionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = FunctionPath
+        fields = ["id", "steps", "functions"]
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    service_forms = serializers.ListField(child=serializers.ChoiceField(choices=ServiceForm.choices))
+    service_status = serializers.ChoiceField(choices=ServiceStatus.choices, required=False)
+    audience = serializers.ChoiceField(choices=Audience.choices, required=False)
+    paths = PathSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Product
+        fields = [
+            "id",
+            "state",
+            "name",
+            "service_forms",
+            "url",
+            "app_store",
+            "app_package",
+            "service_status",
+            "start_date",
+            "end_date",
+            "audience",
+            "registered_users",
+            "monthly_active_users",
+            "key_data_note",
+            "approved_revision",
+            "pending_revision",
+            "paths",
+        ]
+        read_only_fields = ["id", "state", "approved_revision", "pending_revision", "paths"]
+        extra_kwargs = {"url": {"validators": []}}
+
+
+def _errors(exc: ValidationError):
+    return ApiValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+
+
+def _conflict(exc: Exception) -> Response:
+    return Response(
+        {"detail": str(exc), "code": getattr(exc, "code", "conflict")}, status=status.HTTP_409_CONFLICT
+    )
+
+
+class ProductListApi(APIView):
+    permission_classes = [IsFiler]
+
+    @extend_schema(
+        responses=ProductSerializer(many=True), summary="The entity's products → paths → functions"
+    )
+    def get(self, request):
+        return Response(ProductSerializer(product_tree(entity=request.user.entity), many=True).data)
+
+    @extend_schema(
+        request=ProductSerializer, responses={201: ProductSerializer}, summary="Add a product (PRD-02)"
+    )
+    def post(self, request):
+        payload = ProductSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            product = product_create(
+                entity=request.user.entity, actor=request.user, data=payload.validated_data
+            )
+        except ValidationError as exc:
+            raise _errors(exc) from exc
+        return Response(ProductSerializer(product).data, status=status.HTTP_201_CREATED)
+
+
+class ProductDetailApi(APIView):
+    permission_classes = [IsFiler]
+
+    def _product(self, request, pk):
+        return get_object_or_404(Product, pk=pk, entity_id=request.user.entity_id)
+
+    @extend_schema(responses=ProductSerializer)
+    def get(self, request, pk: int):
+        return Response(ProductSerializer(self._product(request, pk)).data)
+
+    @extend_schema(request=ProductSerializer, responses={200: ProductSerializer, 409: OpenApiResponse()})
+    def patch(self, request, pk: int):
+        product = self._product(request, pk)
+        payload = ProductSerializer(product, data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        try:
+            product = product_update(product=product, actor=request.user, data=payload.validated_data)
+        except ValidationError as exc:
+            raise _errors(exc) from exc
+        except ProductLocked as exc:
+            return _conflict(exc)
+        return Response(ProductSerializer(product).data)
+
+    @extend_schema(responses={204: None, 409: OpenApiResponse()})
+    def delete(self, request, pk: int):
+        try:
+            product_delete(product=self._product(request, pk), actor=request.user)
+        except (ProductInUse, ProductLocked) as exc:
+            return _conflict(exc)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ProductSubmitApi(APIView):
+    permission_classes = [IsFiler]
+
+    @extend_schema(
+        request=None, responses={200: ProductSerializer, 400: OpenApiResponse(), 409: OpenApiResponse()}
+    )
+    def post(self, request, pk: int):
+        product = get_object_or_404(Product, pk=pk, entity_id=request.user.entity_id)
+        try:
+            product_submit(product=product, actor=request.user)
+        except ValidationError as exc:
+            raise _errors(exc) from exc
+        except TransitionError as exc:
+            return _conflict(exc)
+        return Response(ProductSerializer(product).data)
+
+
+class PathCreateApi(APIView):
+    permission_classes = [IsFiler]
+
+    @extend_schema(request=PathSerializer, responses={201: PathSerializer}, summary="Add a path (PRD-03)")
+    def post(self, request, pk: int):
+        product = get_object_or_404(Product, pk=pk, entity_id=request.user.entity_id)
+        payload = PathSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            path = path_create(product=product, actor=request.user, steps=payload.validated_data["steps"])
+        except ValidationError as exc:
+            raise _errors(exc) from exc
+        except ProductLocked as exc:
+            return _conflict(exc)
+        return Response(PathSerializer(path).data, status=status.HTTP_201_CREATED)
+
+
+class PathDetailApi(APIView):
+    permission_classes = [IsFiler]
+
+    def _path(self, request, pk):
+        return get_object_or_404(FunctionPath, pk=pk, product__entity_id=request.user.entity_id)
+
+    @extend_schema(request=PathSerializer, responses={200: PathSerializer, 409: OpenApiResponse()})
+    def patch(self, request, pk: int):
+        path = self._path(request, pk)
+        payload = PathSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            path = path_update(path=path, actor=request.user, steps=payload.validated_data["steps"])
+        except ValidationError as exc:
+            raise _errors(exc) from exc
+        except ProductLocked as exc:
+            return _conflict(exc)
+        return Response(PathSerializer(path).data)
+
+    @extend_schema(responses={204: None, 409: OpenApiResponse()})
+    def delete(self, request, pk: int):
+        try:
+            path_delete(path=self._path(request, pk), actor=request.user)
+        except (ProductInUse, ProductLocked) as exc:
+            return _conflict(exc)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class FunctionCreateApi(APIView):
+    permission_classes = [IsFiler]
+
+    @extend_schema(
+        request=FunctionSerializer, responses={201: FunctionSerializer}, summary="Add a function (PRD-04)"
+    )
+    def post(self, request, pk: int):
+        path = get_object_or_404(FunctionPath, pk=pk, product__entity_id=request.user.entity_id)
+        payload = FunctionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            function = function_create(path=path, actor=request.user, data=payload.validated_data)
+        except ValidationError as exc:
+            raise _errors(exc) from exc
+        except ProductLocked as exc:
+            return _conflict(exc)
+        return Response(FunctionSerializer(function).data, status=status.HTTP_201_CREATED)
+
+
+class FunctionDetailApi(APIView):
+    permission_classes = [IsFiler]
+
+    def _function(self, request, pk):
+        return get_object_or_404(
+            Function.objects.select_related("path"), pk=pk, path__product__entity_id=request.user.entity_id
+        )
+
+    @extend_schema(request=FunctionSerializer, responses={200: FunctionSerializer, 409: OpenApiResponse()})
+    def patch(self, request, pk: int):
+        function = self._function(request, pk)
+        payload = FunctionSerializer(function, data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        try:
+            function = function_update(function=function, actor=request.user, data=payload.validated_data)
+        except ValidationError as exc:
+            raise _errors(exc) from exc
+        except ProductLocked as exc:
+            return _conflict(exc)
+        return Response(FunctionSerializer(function).data)
+
+    @extend_schema(responses={204: None, 409: OpenApiResponse()})
+    def delete(self, request, pk: int):
+        try:
+            function_delete(function=self._function(request, pk), actor=request.user)
+        except (ProductInUse, ProductLocked) as exc:
+            return _conflict(exc)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Audience, Function, ServiceForm, ServiceStatus
+
+
+class ProductForm(forms.Form):
+    """PRD-02. Field rules live in products.services.product_validate; errors come back to these fields."""
+
+    name = forms.CharField(label=_("产品名称"), max_length=100)
+    service_forms = forms.MultipleChoiceField(
+        label=_("服务形式"),
+        choices=ServiceForm.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("可多选"),
+    )
+    url = forms.CharField(
+        label=_("访问地址"),
+        max_length=300,
+        required=False,
+        help_text=_("网站、小程序等的访问网址，以http://或https://开头"),
+    )
+    app_store = forms.CharField(
+        label=_("应用商店"), max_length=50, required=False, help_text=_("APP所在的应用商店，如：华为应用市场")
+    )
+    app_package = forms.CharField(
+        label=_("APP包名"), max_length=150, required=False, help_text=_("如：com.example.app")
+    )
+    service_status = forms.ChoiceField(label=_("服务状态"), choices=ServiceStatus.choices)
+    start_date = forms.DateField(
+        label=_("服务开始日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    end_date = forms.DateField(
+        label=_("服务终止日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    audience = forms.ChoiceField(label=_("服务对象"), choices=Audience.choices)
+    registered_users = forms.IntegerField(label=_("注册用户数"), required=False, min_value=0)
+    monthly_active_users = forms.IntegerField(label=_("月活跃用户数"), required=False, min_value=0)
+    key_data_note = forms.CharField(
+        label=_("其他关键运营数据"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def apply_errors(self, exc) -> None:
+        for field, messages in exc.message_dict.items():
+            self.add_error(field if field in self.fields else None, messages)
+
+
+class FunctionForm(forms.ModelForm):
+    """PRD-04."""
+
+    class Meta:
+        model = Function
+        fields = ["name", "applied_where", "implementation", "business_effect"]
+        widgets = {
+            "applied_where": forms.Textarea(attrs={"rows": 3}),
+            "implementation": forms.Textarea(attrs={"rows": 3}),
+            "business_effect": forms.Textarea(attrs={"rows": 3}),
+        }

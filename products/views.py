@@ -1,0 +1,245 @@
+"""产品及功能信息 pages: thin views over products.services (PRD-01…05)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from filers.views import filer_required
+from review.services import TransitionError
+
+from .forms import FunctionForm, ProductForm
+from .models import Function, FunctionPath, Product
+from .selectors import product_tree
+from .services import (
+    PRODUCT_FIELDS,
+    ProductInUse,
+    ProductLocked,
+    filings_covering,
+    function_create,
+    function_delete,
+    function_update,
+    path_create,
+    path_delete,
+    path_update,
+    product_create,
+    product_delete,
+    product_edit_check,
+    product_submit,
+    product_update,
+)
+
+
+def _own_product(request, pk: int) -> Product:
+    # Another entity's product is simply not found (404), never "forbidden".
+    return get_object_or_404(Product, pk=pk, entity_id=request.user.entity_id)
+
+
+def _own_path(request, pk: int) -> FunctionPath:
+    return get_object_or_404(
+        FunctionPath.objects.select_related("product"), pk=pk, product__entity_id=request.user.entity_id
+    )
+
+
+def _own_function(request, pk: int) -> Function:
+    return get_object_or_404(
+        Function.objects.select_related("path__product"),
+        pk=pk,
+        path__product__entity_id=request.user.entity_id,
+    )
+
+
+def _back(product: Product):
+    return redirect(f"{_list_url()}#product-{product.pk}")
+
+
+def _list_url() -> str:
+    return reverse("products:list")
+
+
+@filer_required
+def product_list(request):
+    """PRD-01: the entity's products → paths → functions as one tree."""
+    return render(request, "products/list.html", {"products": product_tree(entity=request.user.entity)})
+
+
+@filer_required
+@require_http_methods(["GET", "POST"])
+def product_edit(request, pk: int | None = None):
+    product = _own_product(request, pk) if pk else None
+    if product is not None:
+        try:
+            product_edit_check(product)
+        except ProductLocked as exc:
+            messages.error(request, str(exc))
+            return _back(product)
+    initial = {name: getattr(product, name) for name in PRODUCT_FIELDS} if product else {}
+    form = ProductForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if product is None:
+                product = product_create(
+                    entity=request.user.entity, actor=request.user, data=form.cleaned_data
+                )
+                messages.success(request, _("产品已添加。下一步：添加功能访问路径。"))
+            else:
+                product = product_update(product=product, actor=request.user, data=form.cleaned_data)
+                messages.success(request, _("产品信息已保存。"))
+        except ValidationError as exc:
+            form.apply_errors(exc)
+        except ProductLocked as exc:
+            messages.error(request, str(exc))
+        else:
+            return _back(product)
+    return render(request, "products/product_form.html", {"form": form, "product": product})
+
+
+@filer_required
+@require_http_methods(["GET", "POST"])
+def product_delete_view(request, pk: int):
+    product = _own_product(request, pk)
+    if request.method == "POST":
+        try:
+            product_delete(product=product, actor=request.user)
+        except (ProductInUse, ProductLocked) as exc:
+            messages.error(request, str(exc))
+            return _back(product)
+        messages.success(request, _("产品“%(name)s”已删除。") % {"name": product.name})
+        return redirect("products:list")
+    return render(
+        request,
+        "products/confirm_delete.html",
+        {
+            "what": _("产品“%(name)s”及其全部访问路径和功能") % {"name": product.name},
+            "filings": filings_covering(product),
+            "back": f"{_list_url()}#product-{product.pk}",
+        },
+    )
+
+
+@filer_required
+@require_POST
+def product_submit_view(request, pk: int):
+    product = _own_product(request, pk)
+    try:
+        product_submit(product=product, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("产品“%(name)s”已提交审核。") % {"name": product.name})
+    return _back(product)
+
+
+def _steps_from(request) -> list[str]:
+    return request.POST.getlist("steps")
+
+
+@filer_required
+@require_http_methods(["GET", "POST"])
+def path_edit(request, product_pk: int | None = None, pk: int | None = None):
+    """PRD-03: an ordered list of navigation steps; the page lets the filer add, remove and reorder them."""
+    path = _own_path(request, pk) if pk else None
+    product = path.product if path else _own_product(request, product_pk)
+    steps = path.steps if path else ["", ""]
+    errors: list[str] = []
+    if request.method == "POST":
+        steps = _steps_from(request)
+        try:
+            if path is None:
+                path_create(product=product, actor=request.user, steps=steps)
+                messages.success(request, _("访问路径已添加。下一步：添加路径下的功能。"))
+            else:
+                path_update(path=path, actor=request.user, steps=steps)
+                messages.success(request, _("访问路径已保存。"))
+        except ValidationError as exc:
+            errors = exc.message_dict.get("steps", exc.messages)
+        except ProductLocked as exc:
+            messages.error(request, str(exc))
+            return _back(product)
+        else:
+            return _back(product)
+    return render(
+        request,
+        "products/path_form.html",
+        {"product": product, "path": path, "steps": steps or [""], "errors": errors},
+    )
+
+
+@filer_required
+@require_http_methods(["GET", "POST"])
+def path_delete_view(request, pk: int):
+    path = _own_path(request, pk)
+    if request.method == "POST":
+        try:
+            path_delete(path=path, actor=request.user)
+        except (ProductInUse, ProductLocked) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("访问路径已删除。"))
+        return _back(path.product)
+    return render(
+        request,
+        "products/confirm_delete.html",
+        {
+            "what": _("访问路径“%(path)s”及其下的功能") % {"path": path},
+            "filings": filings_covering(path),
+            "back": f"{_list_url()}#product-{path.product_id}",
+        },
+    )
+
+
+@filer_required
+@require_http_methods(["GET", "POST"])
+def function_edit(request, path_pk: int | None = None, pk: int | None = None):
+    """PRD-04: a function under a path."""
+    function = _own_function(request, pk) if pk else None
+    path = function.path if function else _own_path(request, path_pk)
+    form = FunctionForm(request.POST or None, instance=function)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in FunctionForm.Meta.fields}
+        try:
+            if function is None:
+                function_create(path=path, actor=request.user, data=data)
+                messages.success(request, _("功能已添加。"))
+            else:
+                function_update(function=function, actor=request.user, data=data)
+                messages.success(request, _("功能已保存。"))
+        except ValidationError as exc:
+            for field, errs in exc.message_dict.items():
+                form.add_error(field, errs)
+        except ProductLocked as exc:
+            messages.error(request, str(exc))
+            return _back(path.product)
+        else:
+            return _back(path.product)
+    return render(request, "products/function_form.html", {"form": form, "path": path, "function": function})
+
+
+@filer_required
+@require_http_methods(["GET", "POST"])
+def function_delete_view(request, pk: int):
+    function = _own_function(request, pk)
+    product = function.path.product
+    if request.method == "POST":
+        try:
+            function_delete(function=function, actor=request.user)
+        except (ProductInUse, ProductLocked) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("功能已删除。"))
+        return _back(product)
+    return render(
+        request,
+        "products/confirm_delete.html",
+        {
+            "what": _("功能“%(name)s”") % {"name": function.name},
+            "filings": filings_covering(function),
+            "back": f"{_list_url()}#product-{product.pk}",
+        },
+    )
