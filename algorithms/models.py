@@ -80,6 +80,15 @@ class Filing(Reviewable):
     def review_recipients(self) -> list[str]:
         return self.entity.review_recipients()
 
+    def on_transition(self, transition, actor) -> None:
+        from django.utils import timezone
+
+        from review.transitions import Action
+
+        super().on_transition(transition, actor)
+        if transition.action in (Action.APPROVE, Action.REJECT, Action.MARK_INCOMPLETE):
+            self.reviewed_at = timezone.now()
+
     def revision_data(self) -> dict:
         from .services import filing_snapshot
 

@@ -1,5 +1,428 @@
-"""Algorithm filing services (ALG-01…11). Filled in below."""
+"""Algorithm filing services (ALG-01…11). The wizard's pages and the API both call these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from filers.models import Attachment, Entity
+from products.models import Function, FunctionPath, Product
+from review.models import revision_create
+from review.services import row_lock, transition_perform
+from review.transitions import Action, State
+
+from .models import AlgorithmType, Coverage, Filing, Role
+
+STEPS = {
+    1: gettext_lazy("基础属性信息"),
+    2: gettext_lazy("详细属性信息"),
+    3: gettext_lazy("产品及功能信息"),
+    4: gettext_lazy("确认提交"),
+}
+DOMAINS = (
+    "新闻资讯",
+    "网络视听",
+    "社交",
+    "电子商务",
+    "搜索引擎",
+    "生活服务",
+    "交通出行",
+    "金融",
+    "教育",
+    "医疗健康",
+    "游戏",
+    "文学阅读",
+    "音乐",
+    "地图导航",
+    "办公",
+    "人工智能对话",
+    "其他",
+)
+BASIC_FIELDS = ("name", "algo_type", "domain", "launch_date", "main_use", "role", "tech_service_mode")
+DETAIL_TEXT_FIELDS = (
+    "intro",
+    "scenarios",
+    "input_modality",
+    "input_formats",
+    "output_modality",
+    "output_formats",
+    "strategy",
+)
+DATA_SOURCE_FIELDS = ("name", "type", "collection", "volume", "labelling")
+MODEL_FIELDS = ("framework", "architecture", "principle", "training_sets")
+RISK_FIELDS = ("risk", "countermeasures")
 
 
-def filing_snapshot(*, filing):
-    return {}
+class FilingLocked(Exception):
+    """The filing cannot be edited in its present state."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing that keeps a filing from submission: the step, the field and why (ALG-07)."""
+
+    step: int
+    field: str
+    message: str
+
+
+class FilingIncomplete(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__(_("备案信息尚不完整。"))
+        self.problems = problems
+
+
+# --- Drafts (ALG-04, ALG-08) ---------------------------------------------------------------
+
+
+def filing_create(*, entity: Entity, actor) -> Filing:
+    """新增备案: an empty draft at step ①."""
+    return Filing.objects.create(
+        entity=entity, data={"basic": {}, "details": {}}, last_saved_at=timezone.now()
+    )
+
+
+def _text(value, limit: int = 5000) -> str:
+    return str(value if value is not None else "").strip()[:limit]
+
+
+def _clean_rows(rows, fields) -> list[dict]:
+    cleaned = []
+    for row in rows or []:
+        if not isinstance(row, dict):
+            continue
+        item = {f: _text(row.get(f), 2000) for f in fields}
+        if any(item.values()):
+            cleaned.append(item)
+    return cleaned
+
+
+def _normalise_basic(raw: dict) -> dict:
+    return {f: _text(raw.get(f), 2000) for f in BASIC_FIELDS}
+
+
+def _normalise_details(raw: dict) -> dict:
+    details = {f: _text(raw.get(f)) for f in DETAIL_TEXT_FIELDS}
+    details["data_sources"] = _clean_rows(raw.get("data_sources"), DATA_SOURCE_FIELDS)
+    model = raw.get("model") if isinstance(raw.get("model"), dict) else {}
+    details["model"] = {f: _text(model.get(f)) for f in MODEL_FIELDS}
+    details["risks"] = _clean_rows(raw.get("risks"), RISK_FIELDS)
+    return details
+
+
+def _derive_columns(filing: Filing) -> None:
+    basic = filing.data.get("basic", {})
+    filing.name = _text(basic.get("name"), 100)
+    filing.algo_type = basic.get("algo_type") if basic.get("algo_type") in AlgorithmType.values else ""
+    filing.role = basic.get("role") if basic.get("role") in Role.values else ""
+
+
+def _edit_check(filing: Filing) -> None:
+    if not filing.filer_may_edit:
+        raise FilingLocked(_("该备案正在审核中或已终止，不能修改。"))
+
+
+@transaction.atomic
+def filing_save_step(
+    *,
+    filing: Filing,
+    actor,
+    step: int,
+    basic: dict | None = None,
+    details: dict | None = None,
+    attachments: dict[str, Attachment | None] | None = None,
+    coverage: dict[str, list[int]] | None = None,
+) -> Filing:
+    """ALG-04 保存至草稿箱: save what was typed on a step, valid or not yet, and remember the step."""
+    row_lock(filing)
+    _edit_check(filing)
+    data = dict(filing.data or {})
+    if basic is not None:
+        data["basic"] = _normalise_basic(basic)
+    if details is not None:
+        data["details"] = _normalise_details(details)
+    filing.data = data
+    for name, attachment in (attachments or {}).items():
+        if attachment is not None:
+            if attachment.entity_id != filing.entity_id or attachment.kind != name:
+                raise ValidationError({name: _("附件不属于本主体。")})
+            setattr(filing, name, attachment)
+    if coverage is not None:
+        coverage_set(filing=filing, **coverage)
+    _derive_columns(filing)
+    filing.last_step = step
+    filing.last_saved_at = timezone.now()
+    if filing.state == State.REJECTED:
+        transition_perform(obj=filing, action=Action.REOPEN, actor=actor)
+    filing.save()
+    if filing.state in (State.SUBMITTED, State.MODIFIED) and filing.pending_revision_id:
+        filing.pending_revision = revision_create(subject=filing, data=filing.revision_data(), actor=actor)
+        filing.save(update_fields=["pending_revision"])
+    return filing
+
+
+def filing_drafts(*, entity: Entity) -> QuerySet[Filing]:
+    """ALG-08 草稿箱: filings never submitted, and changes being prepared, last saved first."""
+    return Filing.objects.filter(entity=entity, state=State.DRAFT).order_by("-last_saved_at", "-id")
+
+
+@transaction.atomic
+def filing_delete_draft(*, filing: Filing, actor) -> None:
+    """A draft that was never submitted can be deleted from the drafts box."""
+    if filing.state != State.DRAFT or filing.pending_revision_id or filing.approved_revision_id:
+        raise FilingLocked(_("只有从未提交过的草稿可以删除。"))
+    filing.delete()
+
+
+# --- Coverage (ALG-05) -------------------------------------------------------------------------
+
+
+def coverage_set(*, filing: Filing, products: list[int], paths: list[int], functions: list[int]) -> None:
+    """Step ③: replace the check boxes. Only the entity's own products, paths and functions count."""
+    own_products = set(
+        Product.objects.filter(entity_id=filing.entity_id, pk__in=products).values_list("pk", flat=True)
+    )
+    own_paths = set(
+        FunctionPath.objects.filter(product__entity_id=filing.entity_id, pk__in=paths).values_list(
+            "pk", flat=True
+        )
+    )
+    own_functions = set(
+        Function.objects.filter(path__product__entity_id=filing.entity_id, pk__in=functions).values_list(
+            "pk", flat=True
+        )
+    )
+    filing.coverages.all().delete()
+    Coverage.objects.bulk_create(
+        [Coverage(filing=filing, product_id=pk) for pk in sorted(own_products)]
+        + [Coverage(filing=filing, path_id=pk) for pk in sorted(own_paths)]
+        + [Coverage(filing=filing, function_id=pk) for pk in sorted(own_functions)]
+    )
+
+
+def coverage_selection(*, filing: Filing) -> dict[str, set[int]]:
+    rows = list(filing.coverages.values_list("product_id", "path_id", "function_id"))
+    return {
+        "products": {p for p, _, _ in rows if p},
+        "paths": {p for _, p, _ in rows if p},
+        "functions": {f for _, _, f in rows if f},
+    }
+
+
+def covered_functions(*, filing: Filing) -> QuerySet[Function]:
+    """ALG-05: a checked product covers all its functions, a checked path all under it, a checked
+    function itself — resolved now, so what was added later under a checked product or path counts."""
+    selection = coverage_selection(filing=filing)
+    return (
+        Function.objects.filter(
+            Q(path__product_id__in=selection["products"])
+            | Q(path_id__in=selection["paths"])
+            | Q(pk__in=selection["functions"])
+        )
+        .select_related("path__product")
+        .order_by("path__product_id", "path__position", "path_id", "position", "id")
+    )
+
+
+def covered_products(*, filing: Filing) -> list[Product]:
+    """The products the filing applies to (for 应用产品), with or without functions yet."""
+    selection = coverage_selection(filing=filing)
+    product_ids = set(selection["products"])
+    product_ids |= set(
+        FunctionPath.objects.filter(pk__in=selection["paths"]).values_list("product_id", flat=True)
+    )
+    product_ids |= set(
+        Function.objects.filter(pk__in=selection["functions"]).values_list("path__product_id", flat=True)
+    )
+    return list(Product.objects.filter(pk__in=product_ids).order_by("created_at", "id"))
+
+
+# --- Completeness (ALG-02, ALG-03, ALG-05, ALG-07, ENT-05) -------------------------------------
+
+
+def _required(problems: list[Problem], step: int, field: str, value, label: str) -> None:
+    if not (value.strip() if isinstance(value, str) else value):
+        problems.append(Problem(step, field, _("请填写%(label)s。") % {"label": label}))
+
+
+def filing_problems(*, filing: Filing, commitment: bool | None = None) -> list[Problem]:
+    """Everything that keeps the filing from submission, in step order, each linked to its step."""
+    problems: list[Problem] = []
+    basic = filing.data.get("basic", {}) or {}
+    details = filing.data.get("details", {}) or {}
+
+    # ① basic attributes (ALG-02)
+    _required(problems, 1, "name", basic.get("name"), _("算法名称"))
+    if basic.get("algo_type") not in AlgorithmType.values:
+        problems.append(Problem(1, "algo_type", _("请选择算法类型。")))
+    _required(problems, 1, "domain", basic.get("domain"), _("应用领域"))
+    launch = basic.get("launch_date") or ""
+    if not launch:
+        problems.append(Problem(1, "launch_date", _("请填写上线时间。")))
+    else:
+        try:
+            date.fromisoformat(launch)
+        except ValueError:
+            problems.append(Problem(1, "launch_date", _("上线时间格式应为年-月-日，如2024-03-01。")))
+    main_use = basic.get("main_use") or ""
+    _required(problems, 1, "main_use", main_use, _("主要用途"))
+    if len(main_use) > 200:
+        problems.append(Problem(1, "main_use", _("主要用途请用一两句话概括，不超过200字。")))
+    if basic.get("role") not in Role.values:
+        problems.append(Problem(1, "role", _("请选择备案主体的角色。")))
+    if basic.get("role") == Role.SUPPORTER:
+        _required(problems, 1, "tech_service_mode", basic.get("tech_service_mode"), _("技术服务方式"))
+    if not filing.self_assessment_id:
+        problems.append(Problem(1, "self_assessment", _("请上传《算法安全自评估报告》。")))
+    if not filing.disclosure_id:
+        problems.append(Problem(1, "disclosure", _("请上传《拟公示内容》。")))
+
+    # ② detailed attributes (ALG-03)
+    labels = {
+        "intro": _("算法简介"),
+        "scenarios": _("使用场景"),
+        "input_modality": _("输入模态"),
+        "output_modality": _("输出模态"),
+        "strategy": _("算法策略"),
+    }
+    for field, label in labels.items():
+        _required(problems, 2, field, details.get(field), label)
+    sources = details.get("data_sources") or []
+    if not sources:
+        problems.append(Problem(2, "data_sources", _("请至少填写一项算法数据来源。")))
+    for i, source in enumerate(sources, 1):
+        for field, label in (
+            ("name", _("数据来源")),
+            ("type", _("数据类型")),
+            ("collection", _("采集方式")),
+            ("volume", _("数据规模")),
+        ):
+            if not source.get(field):
+                problems.append(
+                    Problem(
+                        2, "data_sources", _("第%(n)s项数据：请填写%(label)s。") % {"n": i, "label": label}
+                    )
+                )
+    model = details.get("model") or {}
+    for field, label in (
+        ("framework", _("模型框架")),
+        ("architecture", _("模型架构")),
+        ("principle", _("核心原理")),
+        ("training_sets", _("训练数据集")),
+    ):
+        _required(problems, 2, f"model_{field}", model.get(field), label)
+    risks = details.get("risks") or []
+    if not risks:
+        problems.append(Problem(2, "risks", _("请至少填写一项算法风险及其防范机制。")))
+    for i, risk in enumerate(risks, 1):
+        if not risk.get("risk") or not risk.get("countermeasures"):
+            problems.append(Problem(2, "risks", _("第%(n)s项风险：风险与防范措施都需填写。") % {"n": i}))
+
+    # ③ products and functions (ALG-05); a technical supporter links none (ALG-02)
+    has_coverage = filing.coverages.exists()
+    if basic.get("role") == Role.SUPPORTER:
+        if has_coverage:
+            problems.append(Problem(3, "coverage", _("技术支持者不关联应用产品，请取消勾选。")))
+    elif basic.get("role") == Role.PROVIDER:
+        if not has_coverage:
+            problems.append(Problem(3, "coverage", _("请勾选应用该算法的产品及功能。")))
+        for product in covered_products(filing=filing):
+            if product.state == State.DRAFT and product.approved_revision_id is None:
+                problems.append(
+                    Problem(
+                        3,
+                        "coverage",
+                        _("产品“%(name)s”尚未提交审核，请先在产品及功能信息中提交。")
+                        % {"name": product.name},
+                    )
+                )
+
+    # ENT-05: the entity information must have been submitted first.
+    entity = filing.entity
+    if entity.pending_revision_id is None and entity.approved_revision_id is None:
+        problems.append(Problem(4, "entity", _("请先填报并提交主体信息。")))
+    if commitment is not None and not commitment:
+        problems.append(Problem(4, "commitment", _("请勾选“我承诺上述填报信息真实有效”。")))
+    return problems
+
+
+@transaction.atomic
+def filing_submit(*, filing: Filing, actor, commitment: bool) -> Filing:
+    """ALG-07: submit after the last check, with the commitment ticked; a change of an approved filing
+    goes to re-review (ALG-11). Refused with one list of what is missing."""
+    row_lock(filing)
+    problems = filing_problems(filing=filing, commitment=commitment)
+    if problems:
+        raise FilingIncomplete(problems)
+    if filing.state == State.REJECTED:
+        transition_perform(obj=filing, action=Action.REOPEN, actor=actor)
+    action = Action.MODIFY if filing.state == State.APPROVED else Action.SUBMIT
+    filing.submitted_at = timezone.now()
+    filing.save(update_fields=["submitted_at"])
+    transition_perform(obj=filing, action=action, actor=actor)
+    return filing
+
+
+@transaction.atomic
+def filing_cancel(*, filing: Filing, actor, terminated_on: date) -> Filing:
+    """ALG-10 注销: cancel an approved filing; the termination date starts DL-03's 20 working days."""
+    if terminated_on > timezone.localdate():
+        raise ValidationError({"terminated_on": _("服务终止日期不能晚于今天。")})
+    filing.terminated_on = terminated_on
+    filing.save(update_fields=["terminated_on"])
+    transition_perform(
+        obj=filing, action=Action.CANCEL, actor=actor, reason=_("服务于%(d)s终止") % {"d": terminated_on}
+    )
+    return filing
+
+
+def filing_has_changes(*, filing: Filing) -> bool:
+    """An approved filing whose working copy differs from the version in force."""
+    if filing.approved_revision_id is None:
+        return False
+    return filing.approved_revision.data != filing_snapshot(filing=filing)
+
+
+def filing_snapshot(*, filing: Filing) -> dict:
+    """The filing as a revision freezes it: wizard data, uploads, and the coverage resolved now."""
+    selection = coverage_selection(filing=filing)
+    products = []
+    by_product: dict[int, dict] = {}
+    for function in covered_functions(filing=filing):
+        product = function.path.product
+        if product.pk not in by_product:
+            by_product[product.pk] = {
+                "id": product.pk,
+                "name": product.name,
+                "service_forms": list(product.service_forms),
+                "functions": [],
+            }
+            products.append(by_product[product.pk])
+        by_product[product.pk]["functions"].append(
+            {"id": function.pk, "name": function.name, "path": list(function.path.steps)}
+        )
+    for product in covered_products(filing=filing):
+        if product.pk not in by_product:
+            products.append(
+                {
+                    "id": product.pk,
+                    "name": product.name,
+                    "service_forms": list(product.service_forms),
+                    "functions": [],
+                }
+            )
+    return {
+        "basic": dict(filing.data.get("basic", {})),
+        "details": dict(filing.data.get("details", {})),
+        "self_assessment": filing.self_assessment_id,
+        "disclosure": filing.disclosure_id,
+        "coverage": {key: sorted(value) for key, value in selection.items()},
+        "products": products,
+    }

@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
+from algorithms import api as algorithms_api
 from filers import api as filers_api
 from products import api as products_api
 
@@ -25,6 +26,11 @@ api_v1 = [
         "products/paths/<int:pk>/functions/", products_api.FunctionCreateApi.as_view(), name="path-functions"
     ),
     path("products/functions/<int:pk>/", products_api.FunctionDetailApi.as_view(), name="function"),
+    path("filings/", algorithms_api.FilingListApi.as_view(), name="filings"),
+    path("filings/drafts/", algorithms_api.DraftListApi.as_view(), name="filing-drafts"),
+    path("filings/<int:pk>/", algorithms_api.FilingDetailApi.as_view(), name="filing"),
+    path("filings/<int:pk>/submit/", algorithms_api.FilingSubmitApi.as_view(), name="filing-submit"),
+    path("filings/<int:pk>/cancel/", algorithms_api.FilingCancelApi.as_view(), name="filing-cancel"),
 ]
 
 urlpatterns = [
@@ -37,5 +43,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("account/", include("filers.urls")),
     path("products/", include("products.urls")),
+    path("filings/", include("algorithms.urls")),
     path("", include("public_search.urls")),
 ]

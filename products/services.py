@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from review.models import revision_create
-from review.services import transition_perform
+from review.services import row_lock, transition_perform
 from review.transitions import Action, State
 
 from .models import Function, FunctionPath, Product, ServiceForm, ServiceStatus
@@ -177,7 +177,7 @@ def product_create(*, entity, actor, data: dict) -> Product:
 @transaction.atomic
 def product_update(*, product: Product, actor, data: dict) -> Product:
     """PRD-05: change a product: freely when no filing is linked; once linked, only after review passed."""
-    product = Product.objects.select_for_update().get(pk=product.pk)
+    row_lock(product)
     product_edit_check(product)
     _apply(product, data)
     product_validate(product)
@@ -249,7 +249,7 @@ def _save_path(path: FunctionPath, steps: list[str]) -> FunctionPath:
 @transaction.atomic
 def path_create(*, product: Product, actor, steps: list[str]) -> FunctionPath:
     """PRD-03: add a function access path; the steps are kept exactly in the order given."""
-    product = Product.objects.select_for_update().get(pk=product.pk)
+    row_lock(product)
     product_edit_check(product)
     position = (product.paths.order_by("-position").values_list("position", flat=True).first() or 0) + 1
     path = _save_path(FunctionPath(product=product, position=position), _clean_steps(steps))

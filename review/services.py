@@ -29,6 +29,14 @@ class ReasonRequired(TransitionError):
     code = "reason_required"
 
 
+def row_lock(obj):
+    """Lock `obj`'s row for the current transaction and refresh the caller's instance from it, so the
+    caller never holds a stale copy after a service has run."""
+    type(obj)._default_manager.select_for_update().filter(pk=obj.pk).values_list("pk", flat=True).get()
+    obj.refresh_from_db()
+    return obj
+
+
 def _actor_may(actor, side: Side, obj: Reviewable) -> bool:
     if actor is None or not actor.is_authenticated or not actor.is_active:
         return False

@@ -1,0 +1,327 @@
+"""备案信息 pages: the four-step wizard, drafts box, list and detail (ALG-01…11). Thin over services."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import django_filters
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from filers.models import AttachmentKind
+from filers.services import attachment_store
+from filers.views import filer_required
+from products.selectors import product_tree
+from review.selectors import review_history
+from review.services import TransitionError
+from review.transitions import State
+
+from . import documents
+from .models import AlgorithmType, Filing, Role
+from .services import (
+    DATA_SOURCE_FIELDS,
+    DETAIL_TEXT_FIELDS,
+    DOMAINS,
+    MODEL_FIELDS,
+    RISK_FIELDS,
+    STEPS,
+    FilingIncomplete,
+    FilingLocked,
+    coverage_selection,
+    covered_functions,
+    filing_cancel,
+    filing_create,
+    filing_delete_draft,
+    filing_drafts,
+    filing_has_changes,
+    filing_problems,
+    filing_save_step,
+    filing_snapshot,
+    filing_submit,
+)
+
+FILING_UPLOADS = ("self_assessment", "disclosure")
+
+
+def _own_filing(request, pk: int) -> Filing:
+    return get_object_or_404(Filing.objects.select_related("entity"), pk=pk, entity_id=request.user.entity_id)
+
+
+# --- The wizard (ALG-01) ------------------------------------------------------------------------
+
+
+def _rows(post, prefix: str, fields) -> list[dict]:
+    columns = {f: post.getlist(f"{prefix}_{f}") for f in fields}
+    count = max((len(v) for v in columns.values()), default=0)
+    return [{f: (columns[f][i] if i < len(columns[f]) else "") for f in fields} for i in range(count)]
+
+
+def _ids(post, name: str) -> list[int]:
+    return [int(v) for v in post.getlist(name) if v.isdigit()]
+
+
+def _parse_step(request, filing: Filing, step: int) -> tuple[dict, dict[str, list[str]]]:
+    """What the page posted, as service arguments, and the upload errors found on the way."""
+    post, kwargs, errors = request.POST, {}, {}
+    if step == 1:
+        kwargs["basic"] = {
+            f: post.get(f, "")
+            for f in ("name", "algo_type", "domain", "launch_date", "main_use", "role", "tech_service_mode")
+        }
+        attachments = {}
+        for name in FILING_UPLOADS:
+            uploaded = request.FILES.get(name)
+            if uploaded:
+                try:
+                    attachments[name] = attachment_store(
+                        entity=filing.entity, kind=name, uploaded=uploaded, actor=request.user
+                    )
+                except ValidationError as exc:
+                    errors[name] = exc.messages
+        kwargs["attachments"] = attachments
+    elif step == 2:
+        details = {f: post.get(f, "") for f in DETAIL_TEXT_FIELDS}
+        details["data_sources"] = _rows(post, "ds", DATA_SOURCE_FIELDS)
+        details["model"] = {f: post.get(f"model_{f}", "") for f in MODEL_FIELDS}
+        details["risks"] = _rows(post, "risk", RISK_FIELDS)
+        kwargs["details"] = details
+    elif step == 3:
+        kwargs["coverage"] = {
+            "products": _ids(post, "products"),
+            "paths": _ids(post, "paths"),
+            "functions": _ids(post, "functions"),
+        }
+    return kwargs, errors
+
+
+def _step_context(filing: Filing, step: int, errors: dict[str, list[str]], problems=None) -> dict:
+    data = filing.data or {}
+    details = dict(data.get("details") or {})
+    details.setdefault("model", {})
+    context = {
+        "filing": filing,
+        "step": step,
+        "steps": STEPS.items(),
+        "basic": data.get("basic") or {},
+        "details": details,
+        "errors": errors,
+        "problems": problems or [],
+        "algo_types": AlgorithmType.choices,
+        "roles": Role.choices,
+        "domains": DOMAINS,
+        "data_source_rows": (details.get("data_sources") or []) + [{}],
+        "risk_rows": (details.get("risks") or []) + [{}],
+    }
+    if step == 3:
+        context["products"] = product_tree(entity=filing.entity)
+        context["selection"] = coverage_selection(filing=filing)
+        context["covered"] = covered_functions(filing=filing)
+    if step == 4:
+        context["snapshot"] = filing_snapshot(filing=filing)
+    return context
+
+
+def _problem_errors(problems) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for p in problems:
+        errors.setdefault(p.field, []).append(p.message)
+    return errors
+
+
+@filer_required
+@require_POST
+def filing_new(request):
+    """新增备案: a new draft, opened at step ①."""
+    filing = filing_create(entity=request.user.entity, actor=request.user)
+    return redirect("algorithms:step", pk=filing.pk, step=1)
+
+
+@filer_required
+@require_http_methods(["GET", "POST"])
+def filing_step(request, pk: int, step: int):
+    """One step of the wizard. 保存至草稿箱 saves what was typed, valid or not (ALG-04); 下一步 saves and,
+    when the step is complete, moves on; 提交 (step ④) submits after the last check (ALG-07)."""
+    if step not in STEPS:
+        raise Http404
+    filing = _own_filing(request, pk)
+    if not filing.filer_may_edit:
+        messages.error(request, _("该备案正在审核中或已终止，不能修改。"))
+        return redirect("algorithms:detail", pk=filing.pk)
+    if request.method == "GET":
+        return render(request, "algorithms/step.html", _step_context(filing, step, {}))
+
+    action = request.POST.get("action", "save")
+    kwargs, errors = _parse_step(request, filing, step)
+    try:
+        filing = filing_save_step(filing=filing, actor=request.user, step=step, **kwargs)
+    except FilingLocked as exc:
+        messages.error(request, str(exc))
+        return redirect("algorithms:detail", pk=filing.pk)
+    if errors:  # an upload was refused: everything else is saved; say so at the field
+        messages.error(request, _("有附件未能上传，请按提示修改；其他内容已保存。"))
+        return render(request, "algorithms/step.html", _step_context(filing, step, errors))
+    if action == "save":
+        messages.success(request, _("已保存至草稿箱。"))
+        return redirect("algorithms:step", pk=filing.pk, step=step)
+    if action == "prev":
+        return redirect("algorithms:step", pk=filing.pk, step=max(1, step - 1))
+    if action == "next":
+        problems = [p for p in filing_problems(filing=filing) if p.step == step]
+        if problems:
+            messages.warning(
+                request, _("已保存。本步骤还有内容需要完善，请按提示修改；也可以先保存至草稿箱。")
+            )
+            return render(
+                request, "algorithms/step.html", _step_context(filing, step, _problem_errors(problems))
+            )
+        return redirect("algorithms:step", pk=filing.pk, step=min(4, step + 1))
+    if action == "submit" and step == 4:
+        try:
+            filing_submit(
+                filing=filing, actor=request.user, commitment=request.POST.get("commitment") == "on"
+            )
+        except FilingIncomplete as exc:
+            messages.error(request, _("还有内容需要完善，请按下列提示修改后再提交。"))
+            return render(
+                request,
+                "algorithms/step.html",
+                _step_context(filing, step, _problem_errors(exc.problems), exc.problems),
+            )
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+            return redirect("algorithms:detail", pk=filing.pk)
+        messages.success(request, _("备案申请已提交，请等待网信部门审核。"))
+        return redirect("algorithms:detail", pk=filing.pk)
+    return redirect("algorithms:step", pk=filing.pk, step=step)
+
+
+@filer_required
+def filing_document(request, pk: int, kind: str):
+    """The templates of step ①, pre-filled with what has been typed."""
+    filing = _own_filing(request, pk)
+    render_pdf = {
+        "self_assessment": documents.self_assessment_template_pdf,
+        "disclosure": documents.disclosure_template_pdf,
+    }.get(kind)
+    if render_pdf is None:
+        raise Http404
+    response = HttpResponse(render_pdf(filing=filing), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, f"{AttachmentKind(kind).label}.pdf")
+    return response
+
+
+# --- Drafts box (ALG-08), list (ALG-09), detail (ALG-10) -------------------------------------------
+
+
+@filer_required
+def drafts(request):
+    """草稿箱: reachable from the nickname menu and from 备案信息 (ALG-08)."""
+    return render(
+        request,
+        "algorithms/drafts.html",
+        {"drafts": filing_drafts(entity=request.user.entity), "steps": dict(STEPS)},
+    )
+
+
+@filer_required
+@require_POST
+def draft_delete(request, pk: int):
+    filing = _own_filing(request, pk)
+    try:
+        filing_delete_draft(filing=filing, actor=request.user)
+    except FilingLocked as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("草稿“%(name)s”已删除。") % {"name": filing})
+    return redirect("algorithms:drafts")
+
+
+class FilingFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(
+        label=gettext_lazy("状态"), choices=State.choices, empty_label=gettext_lazy("全部")
+    )
+    algo_type = django_filters.ChoiceFilter(
+        label=gettext_lazy("算法类型"), choices=AlgorithmType.choices, empty_label=gettext_lazy("全部")
+    )
+    order = django_filters.OrderingFilter(
+        label=gettext_lazy("排序"),
+        fields=(("submitted_at", "submitted_at"), ("reviewed_at", "reviewed_at")),
+        field_labels={"submitted_at": gettext_lazy("提交时间"), "reviewed_at": gettext_lazy("审核时间")},
+        empty_label=gettext_lazy("默认（最近提交在前）"),
+    )
+
+    class Meta:
+        model = Filing
+        fields = ["state", "algo_type"]
+
+
+@filer_required
+def filing_list(request):
+    """备案信息: every submitted filing of the entity, filtered and sorted (ALG-09)."""
+    submitted = Filing.objects.filter(entity=request.user.entity, submitted_at__isnull=False).order_by(
+        "-submitted_at", "-id"
+    )
+    filterset = FilingFilter(request.GET or None, queryset=submitted)
+    page = Paginator(filterset.qs, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "algorithms/list.html",
+        {
+            "filterset": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "draft_count": filing_drafts(entity=request.user.entity).count(),
+        },
+    )
+
+
+@filer_required
+def filing_detail(request, pk: int):
+    """备案申请详情: data, state, history, number once approved; 注销 and 修改 (ALG-10, ALG-11)."""
+    filing = _own_filing(request, pk)
+    approved = filing.approved_revision.data if filing.approved_revision_id else None
+    return render(
+        request,
+        "algorithms/detail.html",
+        {
+            "filing": filing,
+            "snapshot": filing_snapshot(filing=filing),
+            "approved": approved,
+            "has_changes": filing_has_changes(filing=filing),
+            "history": review_history(obj=filing),
+            "today": timezone.localdate().isoformat(),
+        },
+    )
+
+
+@filer_required
+@require_POST
+def filing_cancel_view(request, pk: int):
+    """注销 after confirmation, with the date the service terminated (ALG-10, DL-03)."""
+    filing = _own_filing(request, pk)
+    if request.POST.get("confirm") != "on":
+        messages.error(request, _("请勾选确认后再注销。"))
+        return redirect("algorithms:detail", pk=filing.pk)
+    try:
+        terminated_on = date.fromisoformat(request.POST.get("terminated_on", ""))
+        filing_cancel(filing=filing, actor=request.user, terminated_on=terminated_on)
+    except ValueError:
+        messages.error(request, _("请填写服务终止日期。"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("备案已注销。"))
+    return redirect(reverse("algorithms:detail", kwargs={"pk": filing.pk}))

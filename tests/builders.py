@@ -1,0 +1,157 @@
+"""Complete objects built through the real services, as a filer would build them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from algorithms.models import Filing
+from algorithms.services import filing_create, filing_save_step, filing_submit
+from filers.models import Entity
+from filers.services import attachment_store, entity_save, entity_submit
+from products.models import Product
+from products.services import function_create, path_create, product_create, product_submit
+from review.services import transition_perform
+from review.transitions import Action
+
+from .factories import ReviewerFactory
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+ENTITY_DATA = {
+    "entity_type": "enterprise",
+    "region_code": "110108",
+    "address": "北京市海淀区中关村大街1号",
+    "industry": "I",
+    "certificate_type": "business_licence",
+    "certificate_valid_from": date(2015, 3, 1),
+    "legal_rep_name": "王明",
+    "legal_rep_id_type": "resident_id",
+    "legal_rep_id_number": "11010519491231002X",
+    "legal_rep_mobile": "13812345678",
+    "legal_rep_email": "wangming@example.cn",
+    "officer_name": "李华",
+    "officer_position": "首席安全官",
+    "officer_id_type": "resident_id",
+    "officer_id_number": "110101199003071233",
+    "officer_mobile": "13912345678",
+    "officer_email": "lihua@example.cn",
+}
+
+BASIC = {
+    "name": "星河个性化推荐算法",
+    "algo_type": "02",
+    "domain": "新闻资讯",
+    "launch_date": "2024-03-01",
+    "main_use": "应用于资讯推荐场景，根据用户的浏览行为和兴趣标签，推荐用户可能感兴趣的资讯内容。",
+    "role": "provider",
+    "tech_service_mode": "",
+}
+DETAILS = {
+    "intro": "基于用户兴趣建模的资讯推荐算法。",
+    "scenarios": "星河资讯APP首页推荐信息流。",
+    "input_modality": "用户行为数据、文本",
+    "input_formats": "JSON",
+    "output_modality": "排序后的资讯列表",
+    "output_formats": "JSON",
+    "data_sources": [
+        {
+            "name": "用户行为日志",
+            "type": "行为数据",
+            "collection": "APP埋点，经用户同意",
+            "volume": "日均2亿条",
+            "labelling": "无需标注",
+        },
+    ],
+    "model": {
+        "framework": "PyTorch",
+        "architecture": "双塔召回 + DeepFM排序",
+        "principle": "根据兴趣相似度召回并排序。",
+        "training_sets": "近90天脱敏行为日志",
+    },
+    "strategy": "召回、粗排、精排、多样性打散、人工审核的热点干预。",
+    "risks": [{"risk": "信息茧房", "countermeasures": "多样性打散，提供关闭个性化推荐的选项。"}],
+}
+
+
+def upload(entity: Entity, kind: str, actor, name: str = "scan.pdf"):
+    return attachment_store(entity=entity, kind=kind, uploaded=SimpleUploadedFile(name, PDF), actor=actor)
+
+
+def complete_entity(filer, *, submit: bool = True, approve: bool = False) -> Entity:
+    entity = filer.entity
+    attachments = {name: upload(entity, name, filer) for name in Entity.ATTACHMENT_FIELDS}
+    entity_save(entity=entity, actor=filer, data=ENTITY_DATA, attachments=attachments)
+    if submit:
+        entity_submit(entity=entity, actor=filer)
+    if approve:
+        approve_item(entity)
+    return entity
+
+
+def complete_product(filer, *, name: str = "星河资讯", submit: bool = True, approve: bool = False) -> Product:
+    product = product_create(
+        entity=filer.entity,
+        actor=filer,
+        data={
+            "name": name,
+            "service_forms": ["app"],
+            "app_store": "华为应用市场",
+            "app_package": "cn.example.xinghe",
+            "service_status": "operating",
+            "start_date": date(2021, 6, 1),
+            "audience": "individuals",
+        },
+    )
+    path = path_create(product=product, actor=filer, steps=["首页", "推荐"])
+    function_create(
+        path=path,
+        actor=filer,
+        data={
+            "name": "首页推荐",
+            "applied_where": "首页信息流",
+            "implementation": "兴趣召回与排序",
+            "business_effect": "决定展示顺序",
+        },
+    )
+    if submit:
+        product_submit(product=product, actor=filer)
+    if approve:
+        approve_item(product)
+    return product
+
+
+def complete_filing(
+    filer,
+    product: Product | None = None,
+    *,
+    submit: bool = True,
+    basic: dict | None = None,
+) -> Filing:
+    filing = filing_create(entity=filer.entity, actor=filer)
+    filing_save_step(
+        filing=filing,
+        actor=filer,
+        step=1,
+        basic={**BASIC, **(basic or {})},
+        attachments={
+            "self_assessment": upload(filer.entity, "self_assessment", filer),
+            "disclosure": upload(filer.entity, "disclosure", filer),
+        },
+    )
+    filing_save_step(filing=filing, actor=filer, step=2, details=DETAILS)
+    coverage = {"products": [product.pk] if product else [], "paths": [], "functions": []}
+    filing_save_step(filing=filing, actor=filer, step=3, coverage=coverage)
+    filing.refresh_from_db()
+    if submit:
+        filing_submit(filing=filing, actor=filer, commitment=True)
+    return filing
+
+
+def approve_item(obj, reviewer=None):
+    reviewer = reviewer or ReviewerFactory()
+    transition_perform(obj=obj, action=Action.CLAIM, actor=reviewer)
+    transition_perform(obj=obj, action=Action.APPROVE, actor=reviewer)
+    obj.refresh_from_db()
+    return obj
