@@ -204,7 +204,7 @@ class FilingSubmitApi(APIView):
     permission_classes = [IsFiler]
 
     @extend_schema(
-        request=serializers.Serializer,
+        request=inline_serializer("FilingSubmit", {"commitment": serializers.BooleanField()}),
         responses={
             200: FilingSerializer,
             400: OpenApiResponse(description="what is missing"),
@@ -237,7 +237,7 @@ class FilingCancelApi(APIView):
     permission_classes = [IsFiler]
 
     @extend_schema(
-        request=serializers.Serializer,
+        request=inline_serializer("FilingCancel", {"terminated_on": serializers.DateField()}),
         responses={200: FilingSerializer, 409: OpenApiResponse()},
         summary='注销 with {"terminated_on": "YYYY-MM-DD"} (ALG-10)',
     )
