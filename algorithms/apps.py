@@ -5,3 +5,22 @@ from django.utils.translation import gettext_lazy as _
 class AlgorithmsConfig(AppConfig):
     name = "algorithms"
     verbose_name = _("备案信息")
+
+    def ready(self) -> None:
+        from review.registry import ReviewKind, register
+
+        from .models import Filing
+        from .selectors import filing_review_context
+
+        register(
+            ReviewKind(
+                key="filing",
+                model=Filing,
+                label=_("算法备案"),
+                region_lookup="entity__region_code",
+                entity_lookup="entity_id",
+                describe=filing_review_context,
+                detail_template="review/detail_filing.html",
+                select_related=("entity",),
+            )
+        )

@@ -88,6 +88,14 @@ class Filing(Reviewable):
         super().on_transition(transition, actor)
         if transition.action in (Action.APPROVE, Action.REJECT, Action.MARK_INCOMPLETE):
             self.reviewed_at = timezone.now()
+        if transition.action == Action.APPROVE and not self.number:
+            # NUM-01: the number is issued by the worker once the approval is committed.
+            from django.db import transaction
+
+            from review.tasks import number_issue_task
+
+            pk = self.pk
+            transaction.on_commit(lambda: number_issue_task.delay(pk))
 
     def revision_data(self) -> dict:
         from .services import filing_snapshot

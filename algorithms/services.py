@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy
 
 from filers.models import Attachment, Entity
 from products.models import Function, FunctionPath, Product
-from review.models import revision_create
+from review.deadlines import deadline_open
+from review.models import DeadlineKind, revision_create
 from review.services import row_lock, transition_perform
 from review.transitions import Action, State
 
@@ -165,7 +166,21 @@ def filing_save_step(
     if filing.state in (State.SUBMITTED, State.MODIFIED) and filing.pending_revision_id:
         filing.pending_revision = revision_create(subject=filing, data=filing.revision_data(), actor=actor)
         filing.save(update_fields=["pending_revision"])
+    _open_filer_deadlines(filing)
     return filing
+
+
+def _open_filer_deadlines(filing: Filing) -> None:
+    """DL-01: file within 10 working days of launch; DL-02: file a change within 10 working days of it."""
+    if filing.approved_revision_id is None and filing.state == State.DRAFT:
+        try:
+            launch = date.fromisoformat(filing.data.get("basic", {}).get("launch_date") or "")
+        except ValueError:
+            return
+        if launch <= timezone.localdate():
+            deadline_open(obj=filing, kind=DeadlineKind.LAUNCH, starts_on=launch)
+    elif filing.state in (State.APPROVED, State.DRAFT) and filing_has_changes(filing=filing):
+        deadline_open(obj=filing, kind=DeadlineKind.CHANGE, starts_on=timezone.localdate(), restart=False)
 
 
 def filing_drafts(*, entity: Entity) -> QuerySet[Filing]:

@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "review.context_processors.notifications",
             ],
         },
     },
@@ -225,8 +226,14 @@ else:
         (CELERY_QUEUE_DIR / folder).mkdir(parents=True, exist_ok=True)
 CELERY_RESULT_EXPIRES = 3600
 # Beat's schedule lives in code; each app adds its periodic jobs here.
+from celery.schedules import crontab  # noqa: E402
+
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "beian.heartbeat", "schedule": 60.0},
+    # Repairs what a lost task left undone (numbers, deadlines) within minutes.
+    "review-sweep": {"task": "review.tasks.sweep", "schedule": 300.0},
+    # DL-06: refresh deadlines and send reminders each morning.
+    "daily-deadlines": {"task": "review.tasks.daily_deadlines", "schedule": crontab(hour=7, minute=0)},
 }
 
 # --- REST API ----------------------------------------------------------------------

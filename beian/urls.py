@@ -6,6 +6,8 @@ from rest_framework.authtoken.views import obtain_auth_token
 from algorithms import api as algorithms_api
 from filers import api as filers_api
 from products import api as products_api
+from review import api as review_api
+from review import views as review_views
 
 from . import api, health
 
@@ -31,6 +33,10 @@ api_v1 = [
     path("filings/<int:pk>/", algorithms_api.FilingDetailApi.as_view(), name="filing"),
     path("filings/<int:pk>/submit/", algorithms_api.FilingSubmitApi.as_view(), name="filing-submit"),
     path("filings/<int:pk>/cancel/", algorithms_api.FilingCancelApi.as_view(), name="filing-cancel"),
+    path("review/queue/", review_api.QueueApi.as_view(), name="review-queue"),
+    path("review/<str:key>/<int:pk>/", review_api.ItemApi.as_view(), name="review-item"),
+    path("review/<str:key>/<int:pk>/act/", review_api.ActApi.as_view(), name="review-act"),
+    path("public/number-check/", review_api.NumberCheckApi.as_view(), name="number-check"),
 ]
 
 urlpatterns = [
@@ -44,5 +50,7 @@ urlpatterns = [
     path("account/", include("filers.urls")),
     path("products/", include("products.urls")),
     path("filings/", include("algorithms.urls")),
+    path("review/", include("review.urls")),
+    path("messages/", review_views.notifications, name="notifications"),
     path("", include("public_search.urls")),
 ]

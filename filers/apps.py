@@ -5,3 +5,22 @@ from django.utils.translation import gettext_lazy as _
 class FilersConfig(AppConfig):
     name = "filers"
     verbose_name = _("备案主体与账号")
+
+    def ready(self) -> None:
+        from review.registry import ReviewKind, register
+
+        from .models import Entity
+        from .selectors import entity_review_context
+
+        register(
+            ReviewKind(
+                key="entity",
+                model=Entity,
+                label=_("主体信息"),
+                region_lookup="region_code",
+                entity_lookup="id",
+                describe=entity_review_context,
+                detail_template="review/detail_entity.html",
+                select_related=(),
+            )
+        )

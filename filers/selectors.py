@@ -63,3 +63,28 @@ def entity_attachments(*, entity: Entity) -> list[tuple[str, object]]:
         (str(Entity._meta.get_field(name).verbose_name), getattr(entity, name))
         for name in Entity.ATTACHMENT_FIELDS
     ]
+
+
+def entity_review_context(entity: Entity, data: dict) -> dict:
+    """The reviewer's view of submitted 主体信息: unmasked, as the revision holds it."""
+    from datetime import date
+
+    from .models import Attachment
+
+    values = {}
+    for field in Entity._meta.concrete_fields:
+        if field.attname in data:
+            value = data[field.attname]
+            if field.get_internal_type() == "DateField" and value:
+                value = date.fromisoformat(value)
+            values[field.attname] = value
+    shown = Entity(**values)
+    ids = [data.get(f"{name}_id") for name in Entity.ATTACHMENT_FIELDS]
+    attachments = Attachment.objects.in_bulk([i for i in ids if i])
+    return {
+        "sections": entity_display_sections(entity=shown, masked=False),
+        "attachments": [
+            (str(Entity._meta.get_field(name).verbose_name), attachments.get(data.get(f"{name}_id")))
+            for name in Entity.ATTACHMENT_FIELDS
+        ],
+    }

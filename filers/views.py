@@ -189,7 +189,7 @@ def attachment_download(request, pk: int):
     if not attachment_visible_to(attachment=attachment, user=request.user):
         raise Http404
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-    response["Content-Disposition"] = f'inline; filename="attachment-{attachment.pk}"'
+    response["Content-Disposition"] = content_disposition_header(False, attachment.original_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -5,3 +5,22 @@ from django.utils.translation import gettext_lazy as _
 class ProductsConfig(AppConfig):
     name = "products"
     verbose_name = _("产品及功能信息")
+
+    def ready(self) -> None:
+        from review.registry import ReviewKind, register
+
+        from .models import Product
+        from .selectors import product_review_context
+
+        register(
+            ReviewKind(
+                key="product",
+                model=Product,
+                label=_("产品及功能信息"),
+                region_lookup="entity__region_code",
+                entity_lookup="entity_id",
+                describe=product_review_context,
+                detail_template="review/detail_product.html",
+                select_related=("entity",),
+            )
+        )

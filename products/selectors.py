@@ -19,3 +19,16 @@ def product_tree(*, entity) -> QuerySet[Product]:
         )
         .order_by("created_at", "id")
     )
+
+
+def product_review_context(product: Product, data: dict) -> dict:
+    """The reviewer's view of a submitted product with its paths and functions."""
+    from .models import Audience, ServiceForm, ServiceStatus
+
+    forms = dict(ServiceForm.choices)
+    return {
+        "p": data,
+        "service_forms": "、".join(str(forms.get(code, code)) for code in data.get("service_forms", [])),
+        "service_status": dict(ServiceStatus.choices).get(data.get("service_status"), ""),
+        "audience": dict(Audience.choices).get(data.get("audience"), ""),
+    }

@@ -12,7 +12,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from review.models import revision_create
+from review.deadlines import deadline_open
+from review.models import DeadlineKind, revision_create
 from review.services import row_lock, transition_perform
 from review.transitions import Action, State
 
@@ -183,6 +184,10 @@ def product_update(*, product: Product, actor, data: dict) -> Product:
     product_validate(product)
     _save_unique(product)
     _after_edit(product, actor)
+    if product.service_status == ServiceStatus.TERMINATED and product.end_date:
+        # DL-03: the approved filings applied to a terminated product are to be cancelled in 20 working days.
+        for filing in filings_covering(product, include_drafts=False).filter(state=State.APPROVED):
+            deadline_open(obj=filing, kind=DeadlineKind.TERMINATION, starts_on=product.end_date)
     return product
 
 

@@ -19,3 +19,6 @@ class ReviewEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from . import admin_calendar  # noqa: E402,F401

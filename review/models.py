@@ -194,3 +194,8 @@ def revision_create(*, subject: models.Model, data: dict, actor=None) -> Revisio
         data=data,
         created_by=actor if actor is not None and actor.is_authenticated else None,
     )
+
+
+from .models_calendar import CalendarDay, CalendarYear  # noqa: E402,F401
+from .models_deadlines import Deadline, DeadlineKind, Notification  # noqa: E402,F401
+from .models_numbers import EntityCode, NumberSequence  # noqa: E402,F401

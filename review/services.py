@@ -73,6 +73,7 @@ def transition_perform(*, obj: Reviewable, action: str, actor, reason: str = "")
     saves, and writes the append-only history record in the same transaction.
     Side effects (notifications) are enqueued only once the transaction commits.
     """
+    from .deadlines import deadlines_on_transition
     from .tasks import transition_notify
 
     locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
@@ -96,5 +97,6 @@ def transition_perform(*, obj: Reviewable, action: str, actor, reason: str = "")
     for field in ("state", "state_changed_at", "pending_revision_id", "approved_revision_id"):
         setattr(obj, field, getattr(locked, field))
     obj._state.fields_cache.clear()
+    deadlines_on_transition(locked, move)
     transition_notify.delay_on_commit(event.pk)
     return event

@@ -79,10 +79,14 @@ def upload(entity: Entity, kind: str, actor, name: str = "scan.pdf"):
     return attachment_store(entity=entity, kind=kind, uploaded=SimpleUploadedFile(name, PDF), actor=actor)
 
 
-def complete_entity(filer, *, submit: bool = True, approve: bool = False) -> Entity:
+def complete_entity(
+    filer, *, submit: bool = True, approve: bool = False, region_code: str = "110108"
+) -> Entity:
     entity = filer.entity
     attachments = {name: upload(entity, name, filer) for name in Entity.ATTACHMENT_FIELDS}
-    entity_save(entity=entity, actor=filer, data=ENTITY_DATA, attachments=attachments)
+    entity_save(
+        entity=entity, actor=filer, data={**ENTITY_DATA, "region_code": region_code}, attachments=attachments
+    )
     if submit:
         entity_submit(entity=entity, actor=filer)
     if approve:

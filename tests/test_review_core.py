@@ -188,20 +188,25 @@ def test_rev_01_history_is_append_only(actors):
     assert ReviewEvent.objects.get(pk=event.pk).reason == ""
 
 
-def test_rev_01_side_effects_are_enqueued_only_on_commit(
+def test_rev_03_side_effects_are_enqueued_only_on_commit(
     actors, django_capture_on_commit_callbacks, mailoutbox
 ):
+    """The filer is told in the portal and by e-mail, and only once the transition has committed."""
+    from review.models import Notification
+
     actors_by_side, entity = actors
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         transition_perform(obj=entity, action=Action.SUBMIT, actor=actors_by_side[Side.FILER])
-    assert len(callbacks) == 1
-    assert mailoutbox == []  # nothing sent before commit
+    assert callbacks
+    assert mailoutbox == [] and not Notification.objects.exists()  # nothing before commit
 
-    for callback in callbacks:
-        callback()
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
+    notification = Notification.objects.get()
+    assert notification.user == actors_by_side[Side.FILER] and entity.name in notification.title
     assert len(mailoutbox) == 1
     assert entity.name in mailoutbox[0].subject
-    assert "已提交" in mailoutbox[0].subject
     assert mailoutbox[0].to == [actors_by_side[Side.FILER].email]
 
 

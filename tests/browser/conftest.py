@@ -20,6 +20,7 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
+    "--lang=zh-CN",
 ]
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
 # calls made there by fixtures are still synchronous and safe.

@@ -1,0 +1,203 @@
+"""/api/v1/review/…: the reviewers' queue and moves; /api/v1/public/number-check/ for anyone (NUM-04)."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import permissions, serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .deadlines import working_days_left
+from .diff import revision_diff
+from .numbers import number_parse
+from .registry import kind_for, kinds
+from .selectors import review_history, review_queue
+from .services import TransitionError, transition_perform
+from .transitions import Action, State
+
+
+class IsReviewer(permissions.BasePermission):
+    message = "只有审核人员可以访问。"
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user.is_authenticated and request.user.is_reviewer)
+
+
+def _subject(request, key: str, pk: int):
+    kind = kind_for(key)
+    obj = kind.model._default_manager.filter(pk=pk).first() if kind else None
+    if obj is None or not request.user.can_review_region(obj.review_region_code()):
+        raise Http404
+    return kind, obj
+
+
+class QueueApi(APIView):
+    """REV-02: waiting items in the reviewer's scope, nearest deadline first."""
+
+    permission_classes = [IsReviewer]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(n, str, required=False) for n in ("kind", "algo_type", "province", "state")
+        ],
+        responses=inline_serializer(
+            "QueueItem",
+            {
+                "kind": serializers.CharField(),
+                "id": serializers.IntegerField(),
+                "title": serializers.CharField(),
+                "submitted_on": serializers.DateField(),
+                "due_on": serializers.DateField(allow_null=True),
+                "unknown_year": serializers.IntegerField(allow_null=True),
+                "working_days_left": serializers.IntegerField(allow_null=True),
+            },
+            many=True,
+        ),
+    )
+    def get(self, request):
+        params = {k: request.query_params.get(k, "") for k in ("kind", "algo_type", "province", "state")}
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(review_queue(reviewer=request.user, **params), request, view=self)
+        rows = []
+        for d in page:
+            rows.append(
+                {
+                    "kind": _kind_key(d),
+                    "id": d.object_id,
+                    "title": d.title,
+                    "submitted_on": d.starts_on,
+                    "due_on": d.due_on,
+                    "unknown_year": d.unknown_year,
+                    "working_days_left": working_days_left(d),
+                }
+            )
+        return paginator.get_paginated_response(rows)
+
+
+def _kind_key(deadline) -> str:
+    for k in kinds():
+        if deadline.content_type.model_class() is k.model:
+            return k.key
+    return deadline.content_type.model
+
+
+class ItemApi(APIView):
+    permission_classes = [IsReviewer]
+
+    @extend_schema(responses=OpenApiResponse(description="the item, its data, diff and history"))
+    def get(self, request, key: str, pk: int):
+        kind, obj = _subject(request, key, pk)
+        shown = obj.pending_revision or obj.approved_revision
+        diff = []
+        if obj.approved_revision_id and obj.pending_revision_id:
+            diff = [c.__dict__ for c in revision_diff(obj.approved_revision.data, obj.pending_revision.data)]
+        return Response(
+            {
+                "kind": kind.key,
+                "id": obj.pk,
+                "title": str(obj),
+                "state": obj.state,
+                "number": getattr(obj, "number", None),
+                "data": shown.data if shown else obj.revision_data(),
+                "diff": diff,
+                "history": [
+                    {
+                        "action": e.action,
+                        "from": e.from_state,
+                        "to": e.to_state,
+                        "reason": e.reason,
+                        "actor": e.actor.username if e.actor else None,
+                        "at": e.created_at,
+                    }
+                    for e in review_history(obj=obj)
+                ],
+            }
+        )
+
+
+class ActApi(APIView):
+    """A reviewer move: claim, approve, reject, mark_incomplete, revoke, office_cancel. 409 when refused."""
+
+    permission_classes = [IsReviewer]
+
+    @extend_schema(
+        request=inline_serializer(
+            "ReviewAct",
+            {
+                "action": serializers.ChoiceField(choices=Action.choices),
+                "reason": serializers.CharField(required=False, allow_blank=True),
+            },
+        ),
+        responses={200: OpenApiResponse(), 409: OpenApiResponse(description="refused, nothing changed")},
+    )
+    def post(self, request, key: str, pk: int):
+        _kind, obj = _subject(request, key, pk)
+        action = request.data.get("action", "")
+        if action not in Action.values:
+            return Response({"action": ["未知的操作。"]}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            event = transition_perform(
+                obj=obj, action=action, actor=request.user, reason=request.data.get("reason", "")
+            )
+        except TransitionError as exc:
+            return Response({"detail": str(exc), "code": exc.code}, status=status.HTTP_409_CONFLICT)
+        return Response({"id": obj.pk, "state": obj.state, "from": event.from_state, "to": event.to_state})
+
+
+class NumberCheckApi(APIView):
+    """NUM-04: is this a well-formed filing number, does it exist, and in what state? For anyone."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("number", str, description="with or without 网信算备/号, spaces allowed")
+        ],
+        responses=inline_serializer(
+            "NumberCheck",
+            {
+                "number": serializers.CharField(allow_null=True),
+                "well_formed": serializers.BooleanField(),
+                "exists": serializers.BooleanField(),
+                "state": serializers.CharField(allow_null=True),
+                "url": serializers.CharField(allow_null=True),
+            },
+        ),
+    )
+    def get(self, request):
+        return Response(number_check(request.query_params.get("number", ""), request=request))
+
+
+PUBLIC_STATES = {State.CANCELLED: "cancelled", State.REVOKED: "revoked"}
+
+
+def number_check(text: str, *, request=None) -> dict:
+    """NUM-04's answer. A number exists once issued; its public state is approved while in force
+    (a pending or rejected change does not change it), else cancelled or revoked."""
+    parsed = number_parse(text)
+    result = {
+        "number": parsed.digits,
+        "well_formed": parsed.well_formed,
+        "exists": False,
+        "state": None,
+        "url": None,
+    }
+    filing_kind = kind_for("filing")
+    if not parsed.well_formed or filing_kind is None:
+        return result
+    filing = filing_kind.model._default_manager.filter(number=parsed.digits).first()
+    if filing is None:
+        return result
+    result["exists"] = True
+    result["state"] = PUBLIC_STATES.get(filing.state, "approved")
+    try:
+        path = reverse("public_search:filing", args=[filing.pk])
+    except Exception:  # noqa: BLE001 — the public page arrives with the public side
+        path = None
+    if path:
+        result["url"] = request.build_absolute_uri(path) if request is not None else path
+    return result

@@ -1,0 +1,107 @@
+"""Deadlines (DL-01…06): opened and met by the events that start and end them, computed on the
+working-day calendar by Celery tasks, and refreshed daily by the sweep."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .calendar import UnknownYear, deadline_for, working_days_between
+from .models import Deadline, DeadlineKind
+from .models_deadlines import DEADLINE_WORKING_DAYS
+from .transitions import Action
+
+REMIND_WORKING_DAYS_BEFORE = 3
+
+
+def _region(obj) -> str:
+    return obj.review_region_code() or ""
+
+
+def deadline_open(*, obj, kind: str, starts_on: date, restart: bool = True) -> Deadline:
+    """Open the deadline of `kind` on `obj` (or move its start when `restart`); computed after commit."""
+    from .tasks import deadline_compute_task
+
+    content_type = ContentType.objects.get_for_model(obj)
+    deadline, created = Deadline.objects.get_or_create(
+        content_type=content_type,
+        object_id=obj.pk,
+        kind=kind,
+        met_at=None,
+        defaults={"starts_on": starts_on, "region_code": _region(obj), "title": str(obj)[:200]},
+    )
+    if not created and restart and deadline.starts_on != starts_on:
+        deadline.starts_on, deadline.due_on, deadline.unknown_year, deadline.computed_at = (
+            starts_on,
+            None,
+            None,
+            None,
+        )
+        deadline.save(update_fields=["starts_on", "due_on", "unknown_year", "computed_at"])
+    if created or deadline.computed_at is None:
+        deadline_compute_task.delay_on_commit(deadline.pk)
+    return deadline
+
+
+def deadline_meet(*, obj, kinds: tuple[str, ...]) -> int:
+    """Close the open deadlines of these kinds on `obj`."""
+    return Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, kind__in=kinds, met_at=None
+    ).update(met_at=timezone.now())
+
+
+def deadline_compute(deadline: Deadline) -> Deadline:
+    """DL-05: the due date on the PRC working-day calendar, or the unknown year flagged."""
+    result = deadline_for(deadline.starts_on, DEADLINE_WORKING_DAYS[DeadlineKind(deadline.kind)])
+    deadline.due_on, deadline.unknown_year = result.due, result.unknown_year
+    deadline.computed_at = timezone.now()
+    deadline.save(update_fields=["due_on", "unknown_year", "computed_at"])
+    return deadline
+
+
+def working_days_left(deadline: Deadline, today: date | None = None) -> int | None:
+    """DL-06: working days from today to the due date (0 on the day, < 0 when overdue); None if unknown."""
+    if deadline.due_on is None:
+        return None
+    try:
+        return working_days_between(today or timezone.localdate(), deadline.due_on)
+    except UnknownYear:
+        return None
+
+
+def deadlines_on_transition(obj, move) -> None:
+    """Called by the transition service inside its transaction."""
+    today = timezone.localdate()
+    if move.action in (Action.SUBMIT, Action.MODIFY):
+        deadline_meet(obj=obj, kinds=(DeadlineKind.LAUNCH, DeadlineKind.CHANGE))
+        deadline_open(obj=obj, kind=DeadlineKind.REVIEW, starts_on=today)
+    elif move.action in (Action.APPROVE, Action.REJECT, Action.MARK_INCOMPLETE):
+        deadline_meet(obj=obj, kinds=(DeadlineKind.REVIEW,))
+    elif move.action == Action.CANCEL:
+        deadline_meet(obj=obj, kinds=(DeadlineKind.TERMINATION,))
+    elif move.action in (Action.REVOKE, Action.OFFICE_CANCEL):
+        deadline_meet(obj=obj, kinds=tuple(DeadlineKind.values))
+
+
+def deadlines_of(obj) -> list[Deadline]:
+    return list(
+        Deadline.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, met_at=None
+        )
+    )
+
+
+@transaction.atomic
+def deadlines_repair() -> int:
+    """The sweep: compute every open deadline a lost task left without a due date. Returns how many."""
+    repaired = 0
+    # Also those waiting for a year the calendar did not know: an administrator may have entered it since.
+    waiting = Q(computed_at=None) | Q(unknown_year__isnull=False)
+    for deadline in Deadline.objects.filter(waiting, met_at=None).select_for_update(skip_locked=True):
+        deadline_compute(deadline)
+        repaired += 1
+    return repaired

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "review"
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("<str:key>/<int:pk>/", views.item, name="item"),
+    path("<str:key>/<int:pk>/act/", views.act, name="act"),
+]
