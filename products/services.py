@@ -202,12 +202,17 @@ def _refuse_if_covered(obj, what: str) -> None:
 
 
 @transaction.atomic
-def product_delete(*, product: Product, actor) -> None:
-    _refuse_if_covered(product, _("产品“%(name)s”") % {"name": product.name})
+def product_delete_check(product: Product) -> None:
+    """Raise ProductLocked when the product's state forbids deleting it (coverage is checked apart)."""
     if product.state in (State.UNDER_REVIEW, State.RE_REVIEW):
         raise ProductLocked(_("产品“%(name)s”正在审核中，不能删除。") % {"name": product.name})
     if product.approved_revision_id:
         raise ProductLocked(_("审核通过的产品不能删除；产品停止服务的，请将服务状态改为已终止。"))
+
+
+def product_delete(*, product: Product, actor) -> None:
+    _refuse_if_covered(product, _("产品“%(name)s”") % {"name": product.name})
+    product_delete_check(product)
     product.delete()
 
 

@@ -28,6 +28,7 @@ from .services import (
     path_update,
     product_create,
     product_delete,
+    product_delete_check,
     product_edit_check,
     product_submit,
     product_update,
@@ -55,6 +56,15 @@ def _own_function(request, pk: int) -> Function:
 
 def _back(product: Product):
     return redirect(f"{_list_url()}#product-{product.pk}")
+
+
+def _refusal(check, product: Product) -> str:
+    """Why deleting is refused now, said before the filer confirms (empty when allowed)."""
+    try:
+        check(product)
+    except ProductLocked as exc:
+        return str(exc)
+    return ""
 
 
 def _list_url() -> str:
@@ -116,6 +126,7 @@ def product_delete_view(request, pk: int):
         {
             "what": _("产品“%(name)s”及其全部访问路径和功能") % {"name": product.name},
             "filings": filings_covering(product),
+            "refusal": _refusal(product_delete_check, product),
             "back": f"{_list_url()}#product-{product.pk}",
         },
     )
@@ -146,6 +157,11 @@ def path_edit(request, product_pk: int | None = None, pk: int | None = None):
     """PRD-03: an ordered list of navigation steps; the page lets the filer add, remove and reorder them."""
     path = _own_path(request, pk) if pk else None
     product = path.product if path else _own_product(request, product_pk)
+    try:
+        product_edit_check(product)
+    except ProductLocked as exc:
+        messages.error(request, str(exc))
+        return _back(product)
     steps = path.steps if path else ["", ""]
     errors: list[str] = []
     if request.method == "POST":
@@ -189,6 +205,7 @@ def path_delete_view(request, pk: int):
         {
             "what": _("访问路径“%(path)s”及其下的功能") % {"path": path},
             "filings": filings_covering(path),
+            "refusal": _refusal(product_edit_check, path.product),
             "back": f"{_list_url()}#product-{path.product_id}",
         },
     )
@@ -200,6 +217,11 @@ def function_edit(request, path_pk: int | None = None, pk: int | None = None):
     """PRD-04: a function under a path."""
     function = _own_function(request, pk) if pk else None
     path = function.path if function else _own_path(request, path_pk)
+    try:
+        product_edit_check(path.product)
+    except ProductLocked as exc:
+        messages.error(request, str(exc))
+        return _back(path.product)
     form = FunctionForm(request.POST or None, instance=function)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in FunctionForm.Meta.fields}
@@ -240,6 +262,7 @@ def function_delete_view(request, pk: int):
         {
             "what": _("功能“%(name)s”") % {"name": function.name},
             "filings": filings_covering(function),
+            "refusal": _refusal(product_edit_check, product),
             "back": f"{_list_url()}#product-{product.pk}",
         },
     )

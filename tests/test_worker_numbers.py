@@ -1,0 +1,153 @@
+"""NUM-01 with a real Celery worker process over the real broker and database (CI: Redis, PostgreSQL).
+
+The worker reads the test database, so these tests commit their data (transaction=True) and
+run where a server database exists; they share one xdist group with the other worker test.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.db import connection, connections, transaction
+
+from algorithms.models import Filing
+from beian.celery import app as celery_app
+from review.numbers import number_parse
+from review.tasks import sweep
+
+from .builders import approve_item, complete_entity, complete_filing, complete_product
+from .conftest import requires_postgres
+from .factories import FilerFactory
+
+pytestmark = [requires_postgres, pytest.mark.xdist_group("worker"), pytest.mark.django_db(transaction=True)]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _worker_env() -> dict:
+    url = urlsplit(os.environ["DATABASE_URL"])
+    test_db = urlunsplit(url._replace(path="/" + connection.settings_dict["NAME"]))
+    return dict(os.environ, DATABASE_URL=test_db, C_FORCE_ROOT="1", PYTHONUNBUFFERED="1")
+
+
+def _start_worker() -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "beian",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+            "-Q",
+            "celery",
+            "--hostname=numbers@%h",
+        ],
+        cwd=ROOT,
+        env=_worker_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture
+def real_broker():
+    celery_app.conf.task_always_eager = False
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.queue_purge("celery")
+    yield
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.queue_purge("celery")
+
+
+def _approved_filing_without_number() -> Filing:
+    filer = FilerFactory()
+    complete_entity(filer)
+    product = complete_product(filer)
+    return complete_filing(filer, product)
+
+
+def _wait_for(predicate, timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_num_01_the_worker_process_issues_the_number_after_approval(real_broker):
+    filing = _approved_filing_without_number()
+    worker = _start_worker()
+    try:
+        approve_item(filing)  # commits; the number task goes to the broker on commit
+        assert _wait_for(lambda: Filing.objects.filter(pk=filing.pk, number__isnull=False).exists()), (
+            "the worker did not issue the number"
+        )
+    finally:
+        _stop(worker)
+    filing.refresh_from_db()
+    assert number_parse(filing.number).well_formed
+
+
+def test_num_01_a_worker_killed_mid_task_leaves_the_number_to_the_sweep(real_broker):
+    filing = approve_item(_approved_filing_without_number())  # task queued; no worker yet
+    assert filing.number is None
+
+    # Hold the filing's row so the worker's task blocks inside number_issue, mid-task.
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_lock():
+        with transaction.atomic(using="default"):
+            Filing.objects.select_for_update().get(pk=filing.pk)
+            locked.set()
+            release.wait(60)
+        connections["default"].close()
+
+    holder = threading.Thread(target=hold_lock)
+    holder.start()
+    assert locked.wait(10)
+    worker = _start_worker()
+    output: list[str] = []
+    reader = threading.Thread(target=lambda: output.extend(iter(worker.stdout.readline, "")), daemon=True)
+    reader.start()
+    try:
+        assert _wait_for(
+            lambda: any("number_issue_task" in line and "received" in line.lower() for line in output), 60
+        ), "".join(output)
+        time.sleep(1.0)  # it is now waiting on the row lock
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+    finally:
+        release.set()
+        holder.join()
+        _stop(worker)
+    filing.refresh_from_db()
+    assert filing.number is None  # the killed task did nothing
+
+    celery_app.conf.task_always_eager = True
+    assert sweep()["numbers"] == 1
+    filing.refresh_from_db()
+    assert number_parse(filing.number).well_formed
