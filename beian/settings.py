@@ -148,8 +148,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 LOGIN_URL = "filers:login"
 PASSWORD_RESET_TIMEOUT = 24 * 3600  # activation and reset links
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "filers:workspace"
+LOGOUT_REDIRECT_URL = "public_search:home"
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -247,6 +247,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
+    "DEFAULT_THROTTLE_RATES": {"public": env.str("PUBLIC_API_RATE", default="120/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "互联网信息服务算法备案系统 API",
@@ -260,6 +261,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "IdTypeEnum": "filers.models.IdType",
         "ReviewStateEnum": "review.transitions.State",
+        "PublicStateEnum": "public_search.models.PublicState",
     },
 }
 

@@ -6,6 +6,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from algorithms import api as algorithms_api
 from filers import api as filers_api
 from products import api as products_api
+from public_search import api as public_api
 from review import api as review_api
 from review import views as review_views
 
@@ -37,6 +38,8 @@ api_v1 = [
     path("review/<str:key>/<int:pk>/", review_api.ItemApi.as_view(), name="review-item"),
     path("review/<str:key>/<int:pk>/act/", review_api.ActApi.as_view(), name="review-act"),
     path("public/number-check/", review_api.NumberCheckApi.as_view(), name="number-check"),
+    path("public/filings/", public_api.PublicFilingListApi.as_view(), name="public-filings"),
+    path("public/filings/<int:pk>/", public_api.PublicFilingDetailApi.as_view(), name="public-filing"),
 ]
 
 urlpatterns = [
@@ -52,5 +55,6 @@ urlpatterns = [
     path("filings/", include("algorithms.urls")),
     path("review/", include("review.urls")),
     path("messages/", review_views.notifications, name="notifications"),
+    path("announcements/", include("public_search.urls_announcements")),
     path("", include("public_search.urls")),
 ]

@@ -1,6 +1,134 @@
-from django.shortcuts import render
+"""Public pages: home, search, the filing's public page with its badge and QR code, number check."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.html import escape
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from algorithms.models import AlgorithmType, Role
+from filers.regions import provinces
+from review.api import number_check
+
+from .models import PublicFiling, PublicState
+from .services import public_search, type_counts
+
+PAGE_SIZE = 20
+BADGE_FONTS = "Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif"
+# Counting every match of a one-character query over a million filings is what makes a page slow;
+# past this many the page says "more than" instead of counting them all.
+COUNT_CAP = 1000
 
 
 def home(request):
-    """首页: the public search box (PUB-01) and the way in for filers."""
-    return render(request, "public_search/home.html")
+    """首页: one search box (PUB-01), the number check beside it (NUM-04), counts by type."""
+    return render(request, "public_search/home.html", {"type_counts": type_counts()})
+
+
+class CappedPaginator(Paginator):
+    @property
+    def count(self) -> int:
+        return min(self.object_list[: COUNT_CAP + 1].count(), COUNT_CAP + 1)
+
+
+@require_GET
+def search(request):
+    """PUB-02: results with name, type or role, entity, products, main use, number and state."""
+    params = {
+        k: request.GET.get(k, "").strip() for k in ("q", "type", "role", "province", "state", "year", "sort")
+    }
+    results = public_search(
+        q=params["q"],
+        algo_type=params["type"],
+        role=params["role"],
+        province=params["province"],
+        state=params["state"],
+        year=params["year"],
+        sort=params["sort"] or "relevance",
+    )
+    paginator = CappedPaginator(results, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "public_search/search.html",
+        {
+            "params": params,
+            "page": page,
+            "query": query.urlencode(),
+            "capped": paginator.count > COUNT_CAP,
+            "count": min(paginator.count, COUNT_CAP),
+            "algo_types": AlgorithmType.choices,
+            "roles": Role.choices,
+            "provinces": provinces(),
+            "states": PublicState.choices,
+            "searched": any(params.values()),
+            "years": range(2026, 2021, -1),
+        },
+    )
+
+
+def filing_page(request, pk: int):
+    """PUB-03: a filing's stable public page: approved 拟公示内容, number, entity, products, history."""
+    record = get_object_or_404(PublicFiling, pk=pk)
+    url = request.build_absolute_uri(reverse("public_search:filing", args=[pk]))
+    snippet = (
+        f'<a href="{escape(url)}" target="_blank" rel="noopener">{escape(record.display_number)}</a>'
+        if record.number
+        else ""
+    )
+    return render(
+        request,
+        "public_search/filing.html",
+        {
+            "record": record,
+            "url": url,
+            "snippet": snippet,
+            "type_label": dict(AlgorithmType.choices).get(record.algo_type, ""),
+            "role_label": dict(Role.choices).get(record.role, ""),
+        },
+    )
+
+
+@cache_control(public=True, max_age=3600)
+def filing_badge(request, pk: int):
+    """A badge (SVG) filers can put beside their number, linking to the public page."""
+    record = get_object_or_404(PublicFiling, pk=pk)
+    label = "算法备案" if record.state == PublicState.APPROVED else dict(PublicState.choices)[record.state]
+    number = record.display_number or "—"
+    colour = {"approved": "#1e7a3c", "cancelled": "#52606d", "revoked": "#b3261e"}[record.state]
+    left, right = 72, 14 * len(number) + 20
+    svg = f"""<svg xmlns="http://www.w3.org/2000/svg" width="{left + right}" height="24" role="img"
+ aria-label="{escape(label)}：{escape(number)}"><title>{escape(label)}：{escape(number)}</title>
+<rect width="{left}" height="24" fill="{colour}"/>
+<rect x="{left}" width="{right}" height="24" fill="#0f4c9c"/>
+<g fill="#fff" font-family="{BADGE_FONTS}" font-size="13">
+<text x="{left / 2}" y="16.5" text-anchor="middle">{escape(label)}</text>
+<text x="{left + right / 2}" y="16.5" text-anchor="middle">{escape(number)}</text></g></svg>"""
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+
+
+@cache_control(public=True, max_age=86400)
+def filing_qr(request, pk: int):
+    """A QR code (SVG) of the public page's stable address."""
+    import io
+
+    import segno
+
+    get_object_or_404(PublicFiling, pk=pk)
+    url = request.build_absolute_uri(reverse("public_search:filing", args=[pk]))
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=4, border=2, title="备案公示页面二维码")
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+
+
+def number_check_page(request):
+    """NUM-04: anyone checks a number shown in an app: well formed, exists, and its state."""
+    text = request.GET.get("number", "").strip()
+    result = number_check(text, request=request) if text else None
+    return render(request, "public_search/number_check.html", {"text": text, "result": result})

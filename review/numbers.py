@@ -113,4 +113,7 @@ def number_issue(*, filing) -> str | None:
             sequence=sequence.last,
         )
         filing.save(update_fields=["number"])
+        from .signals import number_issued
+
+        number_issued.send(sender=type(filing), filing=filing)
         return filing.number

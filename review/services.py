@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Reviewable, ReviewEvent
+from .signals import transitioned
 from .transitions import Action, Side, State, Transition, transition_find
 
 
@@ -98,5 +99,6 @@ def transition_perform(*, obj: Reviewable, action: str, actor, reason: str = "")
         setattr(obj, field, getattr(locked, field))
     obj._state.fields_cache.clear()
     deadlines_on_transition(locked, move)
+    transitioned.send(sender=type(locked), obj=locked, event=event)
     transition_notify.delay_on_commit(event.pk)
     return event

@@ -1,0 +1,1 @@
+from . import admin_announcements  # noqa: F401

@@ -1,0 +1,124 @@
+"""Open data (PUB-02, PUB-03): a read-only public API with pagination, per-IP rate limiting and a
+`modified_since` cursor so re-users can sync. IDs are the filings' ids, stable in every export."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from .models import PublicFiling
+from .services import public_search
+
+
+class PublicThrottle(AnonRateThrottle):
+    """Per client IP; a 429 answer carries Retry-After."""
+
+    scope = "public"
+
+
+class PublicFilingSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="pk")
+    number = serializers.CharField(source="display_number")
+    digits = serializers.CharField(source="number", allow_null=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PublicFiling
+        fields = [
+            "id",
+            "number",
+            "digits",
+            "name",
+            "algo_type",
+            "role",
+            "entity_name",
+            "province_code",
+            "products",
+            "main_use",
+            "state",
+            "approved_on",
+            "changed_at",
+            "remark",
+            "url",
+        ]
+
+    def get_url(self, record) -> str:
+        from django.urls import reverse
+
+        request = self.context.get("request")
+        path = reverse("public_search:filing", args=[record.pk])
+        return request.build_absolute_uri(path) if request else path
+
+
+class PublicFilingDetailSerializer(PublicFilingSerializer):
+    class Meta(PublicFilingSerializer.Meta):
+        fields = [*PublicFilingSerializer.Meta.fields, "disclosure", "history"]
+
+
+class PublicPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class PublicFilingListApi(APIView):
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+    throttle_classes = [PublicThrottle]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="主体名称（部分）或备案编号"),
+            OpenApiParameter("type", str),
+            OpenApiParameter("role", str),
+            OpenApiParameter("province", str),
+            OpenApiParameter("state", str),
+            OpenApiParameter("year", str),
+            OpenApiParameter(
+                "modified_since", str, description="ISO 8601; rows changed at or after, oldest first"
+            ),
+        ],
+        responses=PublicFilingSerializer(many=True),
+    )
+    def get(self, request):
+        p = request.query_params
+        since = p.get("modified_since")
+        if since:
+            moment = parse_datetime(since)
+            if moment is None:
+                raise ValidationError({"modified_since": ["应为ISO 8601时间，如2026-11-01T00:00:00+08:00。"]})
+            # A sync cursor: everything changed since, in change order, so a re-user resumes where it stopped.
+            queryset = PublicFiling.objects.filter(changed_at__gte=moment).order_by("changed_at", "filing_id")
+        else:
+            queryset = public_search(
+                q=p.get("q", ""),
+                algo_type=p.get("type", ""),
+                role=p.get("role", ""),
+                province=p.get("province", ""),
+                state=p.get("state", ""),
+                year=p.get("year", ""),
+                sort=p.get("sort", "relevance"),
+            )
+        paginator = PublicPagination()
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        return paginator.get_paginated_response(
+            PublicFilingSerializer(page, many=True, context={"request": request}).data
+        )
+
+
+class PublicFilingDetailApi(APIView):
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+    throttle_classes = [PublicThrottle]
+
+    @extend_schema(responses=PublicFilingDetailSerializer)
+    def get(self, request, pk: int):
+        record = get_object_or_404(PublicFiling, pk=pk)
+        return Response(PublicFilingDetailSerializer(record, context={"request": request}).data)

@@ -1,0 +1,53 @@
+"""What the public sees (PUB-01…06): a projection of each approved filing, written from its approved
+revision only, so nothing private can reach a public page by accident (PUB-06)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PublicState(models.TextChoices):
+    APPROVED = "approved", _("已备案")
+    CANCELLED = "cancelled", _("已注销")
+    REVOKED = "revoked", _("已撤销")
+
+
+class PublicFiling(models.Model):
+    """One filing as published. Its id is the filing's id: the public URL never changes (PUB-03)."""
+
+    filing = models.OneToOneField(
+        "algorithms.Filing", on_delete=models.CASCADE, primary_key=True, related_name="public"
+    )
+    number = models.CharField(_("备案编号"), max_length=21, unique=True, null=True, blank=True)
+    name = models.CharField(_("算法名称"), max_length=100)
+    algo_type = models.CharField(_("算法类型"), max_length=2, db_index=True)
+    role = models.CharField(_("角色"), max_length=16)
+    entity_name = models.CharField(_("主体名称"), max_length=200)
+    province_code = models.CharField(_("省份"), max_length=2, db_index=True)
+    products = models.CharField(_("应用产品"), max_length=1000, blank=True)
+    main_use = models.TextField(_("主要用途"), blank=True)
+    state = models.CharField(_("状态"), max_length=16, choices=PublicState.choices, db_index=True)
+    approved_on = models.DateField(_("备案日期"), db_index=True)
+    changed_at = models.DateTimeField(_("公示信息更新时间"), db_index=True)
+    disclosure = models.JSONField(_("公示内容"), default=dict)
+    history = models.JSONField(_("公示记录"), default=list)
+    remark = models.CharField(_("备注"), max_length=500, blank=True)
+    # Unigrams and bigrams of the entity and algorithm names, space-separated. On PostgreSQL a GIN
+    # index over string_to_array(grams, ' ') serves 1- and 2-character queries (pg_trgm serves only 3+).
+    grams = models.TextField(editable=False, default="")
+
+    class Meta:
+        verbose_name = _("公示备案")
+        verbose_name_plural = _("公示备案")
+        ordering = ["-approved_on", "-filing_id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.entity_name}）"
+
+    @property
+    def display_number(self) -> str:
+        return f"网信算备{self.number}号" if self.number else ""
+
+
+from .models_announcements import Announcement  # noqa: E402,F401

@@ -1,0 +1,242 @@
+"""The public projection of filings (PUB-02…06) and the search over it (PUB-01)."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import connection, transaction
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from algorithms.models import AlgorithmType, Filing, Role
+from review.diff import revision_diff
+from review.models import ReviewEvent
+from review.numbers import number_parse
+from review.selectors import review_history
+from review.transitions import Action, State
+
+from .models import PublicFiling, PublicState
+
+_SEPARATORS = re.compile(r"[\s\u3000]+")
+
+# The fields of an approved revision that the public sees, with their labels for the public history.
+PUBLIC_FIELDS = {
+    "basic.name": _("算法名称"),
+    "basic.algo_type": _("算法类型"),
+    "basic.role": _("角色"),
+    "basic.main_use": _("主要用途"),
+    "details.model.principle": _("算法基本原理"),
+    "details.strategy": _("算法运行机制"),
+    "details.scenarios": _("算法应用场景"),
+}
+
+
+def grams_of(*texts: str) -> set[str]:
+    """Every character and every pair of neighbouring characters, lower-cased, spaces dropped."""
+    grams: set[str] = set()
+    for text in texts:
+        for part in _SEPARATORS.split((text or "").lower()):
+            grams.update(part)
+            grams.update(part[i : i + 2] for i in range(len(part) - 1))
+    return grams
+
+
+def query_grams(query: str) -> list[str]:
+    """The grams every match must contain: the query itself up to two characters, else its bigrams."""
+    text = _SEPARATORS.sub("", (query or "").lower())
+    if len(text) <= 2:
+        return [text] if text else []
+    return sorted({text[i : i + 2] for i in range(len(text) - 1)})
+
+
+def _products_display(snapshot: dict) -> str:
+    """PUB-05's 应用产品: 产品名（APP、网站）, several joined by 、; "--" for a technical supporter."""
+    if snapshot.get("basic", {}).get("role") == Role.SUPPORTER:
+        return "--"
+    from products.models import ServiceForm
+
+    labels = dict(ServiceForm.choices)
+    parts = []
+    for product in snapshot.get("products", []):
+        forms = "、".join(str(labels.get(f, f)) for f in product.get("service_forms", []))
+        parts.append(f"{product['name']}（{forms}）" if forms else product["name"])
+    return "、".join(parts) or "--"
+
+
+def _disclosure(snapshot: dict) -> dict:
+    """The 拟公示内容 published on the filing's page (PUB-03)."""
+    basic, details = snapshot.get("basic", {}), snapshot.get("details", {})
+    return {
+        "principle": (details.get("model") or {}).get("principle", ""),
+        "mechanism": details.get("strategy", ""),
+        "scenarios": details.get("scenarios", ""),
+        "purpose": basic.get("main_use", ""),
+    }
+
+
+def _entity_name_at(entity, revision_data: dict | None) -> str:
+    return (revision_data or {}).get("name") or entity.name
+
+
+def _public_history(filing: Filing) -> tuple[list[dict], str]:
+    """The public history (approved, changed — what and when, cancelled, revoked with the reason) and 备注."""
+    history, previous, remark = [], None, ""
+    for event in review_history(obj=filing).select_related("revision"):
+        when = timezone.localtime(event.created_at).date().isoformat()
+        if event.action == Action.APPROVE and event.revision is not None:
+            data = event.revision.data
+            if previous is None:
+                history.append({"date": when, "event": "approved", "label": str(_("备案通过"))})
+            else:
+                changes = [
+                    str(PUBLIC_FIELDS[c.field])
+                    for c in revision_diff(previous, data)
+                    if c.field in PUBLIC_FIELDS
+                ]
+                if _products_display(previous) != _products_display(data):
+                    changes.append(str(_("应用产品")))
+                if changes:
+                    history.append(
+                        {
+                            "date": when,
+                            "event": "changed",
+                            "label": str(_("变更")),
+                            "detail": "、".join(dict.fromkeys(changes)),
+                        }
+                    )
+                    remark = _("变更内容：%(fields)s") % {"fields": "、".join(dict.fromkeys(changes))}
+            previous = data
+        elif event.action in (Action.CANCEL, Action.OFFICE_CANCEL):
+            item = {"date": when, "event": "cancelled", "label": str(_("注销"))}
+            if event.action == Action.OFFICE_CANCEL:
+                item["detail"] = event.reason  # REV-05: the office's reason is public
+            history.append(item)
+            remark = _("已注销")
+        elif event.action == Action.REVOKE:
+            history.append(
+                {"date": when, "event": "revoked", "label": str(_("撤销")), "detail": event.reason}
+            )
+            remark = _("已撤销")
+    return history, remark
+
+
+@transaction.atomic
+def public_refresh(*, filing: Filing) -> PublicFiling | None:
+    """Write the filing's public record from its approved revision (never from the working copy)."""
+    filing = Filing.objects.select_related("entity", "approved_revision").get(pk=filing.pk)
+    if filing.approved_revision_id is None:
+        PublicFiling.objects.filter(pk=filing.pk).delete()
+        return None
+    snapshot = filing.approved_revision.data
+    basic = snapshot.get("basic", {})
+    entity = filing.entity
+    entity_data = entity.approved_revision.data if entity.approved_revision_id else None
+    entity_name = _entity_name_at(entity, entity_data)
+    state = {State.CANCELLED: PublicState.CANCELLED, State.REVOKED: PublicState.REVOKED}.get(
+        filing.state, PublicState.APPROVED
+    )
+    first_approval = (
+        ReviewEvent.objects.filter(content_type__model="filing", object_id=filing.pk, action=Action.APPROVE)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    history, remark = _public_history(filing)
+    former = PublicFiling.objects.filter(pk=filing.pk).values_list("entity_name", flat=True).first()
+    if former and former != entity_name and state == PublicState.APPROVED:
+        remark = _('原主体名称"%(old)s"变更为"%(new)s"') % {"old": former, "new": entity_name}
+    record, _created = PublicFiling.objects.update_or_create(
+        filing=filing,
+        defaults={
+            "number": filing.number,
+            "name": basic.get("name", filing.name),
+            "algo_type": basic.get("algo_type", filing.algo_type),
+            "role": basic.get("role", filing.role),
+            "entity_name": entity_name,
+            "province_code": (entity.region_code or "")[:2],
+            "products": _products_display(snapshot),
+            "main_use": basic.get("main_use", ""),
+            "state": state,
+            "approved_on": timezone.localtime(first_approval or timezone.now()).date(),
+            "changed_at": timezone.now(),
+            "disclosure": _disclosure(snapshot),
+            "history": history,
+            "remark": str(remark),
+            "grams": " ".join(sorted(grams_of(entity_name, basic.get("name", "")))),
+        },
+    )
+    return record
+
+
+# --- Search (PUB-01, PUB-02) ------------------------------------------------------------------
+
+
+def _gram_filter(queryset: QuerySet, grams: list[str]) -> QuerySet:
+    """Rows whose gram array contains all `grams`: a GIN index scan on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        return queryset
+    from django.contrib.postgres.fields import ArrayField
+    from django.db.models import Func, TextField
+
+    array = Func("grams", Value(" "), function="string_to_array", output_field=ArrayField(TextField()))
+    return queryset.alias(gram_array=array).filter(gram_array__contains=grams)
+
+
+def public_search(
+    *,
+    q: str = "",
+    algo_type: str = "",
+    role: str = "",
+    province: str = "",
+    state: str = "",
+    year: str = "",
+    sort: str = "relevance",
+) -> QuerySet[PublicFiling]:
+    """PUB-01: a filing number finds that filing exactly; anything else is a partial name match."""
+    queryset = PublicFiling.objects.all()
+    q = (q or "").strip()
+    parsed = number_parse(q)
+    if parsed.digits:
+        return queryset.filter(number=parsed.digits)
+    if q:
+        grams = query_grams(q)
+        needle = _SEPARATORS.sub("", q)
+        queryset = _gram_filter(queryset, grams).filter(
+            Q(entity_name__icontains=needle) | Q(name__icontains=needle)
+        )
+        if sort == "relevance":
+            queryset = queryset.annotate(
+                relevance=Case(
+                    When(entity_name=needle, then=Value(0)),
+                    When(name=needle, then=Value(0)),
+                    When(entity_name__startswith=needle, then=Value(1)),
+                    default=Value(2),
+                    output_field=IntegerField(),
+                )
+            ).order_by("relevance", "-approved_on", "-filing_id")
+    if algo_type:
+        queryset = queryset.filter(algo_type=algo_type)
+    if role:
+        queryset = queryset.filter(role=role)
+    if province:
+        queryset = queryset.filter(province_code=province[:2])
+    if state:
+        queryset = queryset.filter(state=state)
+    if year.isdigit():
+        queryset = queryset.filter(approved_on__year=int(year))
+    if sort == "date" or not q:
+        queryset = queryset.order_by("-approved_on", "-filing_id")
+    return queryset
+
+
+def type_counts() -> list[tuple[str, str, int]]:
+    """Filings in force by type, for the home page."""
+    from django.db.models import Count
+
+    counts = dict(
+        PublicFiling.objects.filter(state=PublicState.APPROVED)
+        .values_list("algo_type")
+        .annotate(n=Count("pk"))
+    )
+    return [(code, label, counts.get(code, 0)) for code, label in AlgorithmType.choices]
