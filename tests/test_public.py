@@ -1,0 +1,261 @@
+"""PUB-01…06: search, public filing pages, open data, and nothing private reaching the public."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from algorithms.services import filing_save_step, filing_submit
+from filers.services import entity_save, entity_submit
+from public_search.models import PublicFiling
+from public_search.services import grams_of, public_search, query_grams
+from review.services import transition_perform
+from review.transitions import Action
+
+from .builders import (
+    BASIC,
+    DETAILS,
+    ENTITY_DATA,
+    approve_item,
+    complete_entity,
+    complete_filing,
+    complete_product,
+)
+from .conftest import requires_postgres
+from .factories import FilerFactory, ReviewerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _published(django_capture_on_commit_callbacks, *, entity_name="北京星河智联科技有限公司", basic=None):
+    filer = FilerFactory(entity__name=entity_name)
+    complete_entity(filer, approve=True)
+    product = complete_product(filer, approve=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        filing = approve_item(complete_filing(filer, product, basic=basic))
+    return filer, filing
+
+
+def test_pub_01_grams_are_characters_and_neighbouring_pairs():
+    assert grams_of("星河 科技") == {"星", "河", "科", "技", "星河", "科技"}
+    assert query_grams("星") == ["星"] and query_grams("星河") == ["星河"]
+    assert query_grams("星河智") == ["星河", "河智"]
+
+
+def test_pub_01_search_by_a_one_or_two_character_part_of_a_name(django_capture_on_commit_callbacks):
+    _, filing = _published(django_capture_on_commit_callbacks)
+    _published(django_capture_on_commit_callbacks, entity_name="上海云帆数据服务有限公司",
+               basic={"name": "云帆智能搜索算法", "algo_type": "04"})
+    for q in ("星", "星河", "星河智联", "河智", "推荐"):
+        assert [r.pk for r in public_search(q=q)] == [filing.pk], q
+    assert list(public_search(q="不存在的名字")) == []
+
+
+def test_pub_01_search_by_number_with_or_without_the_prefix(django_capture_on_commit_callbacks):
+    _, filing = _published(django_capture_on_commit_callbacks)
+    filing.refresh_from_db()
+    n = filing.number
+    for q in (n, f"网信算备{n}号", f"网信算备 {n[:6]} {n[6:13]} {n[13:]} 号"):
+        assert [r.pk for r in public_search(q=q)] == [filing.pk]
+
+
+def test_pub_02_results_show_what_the_public_needs_and_filters(client, django_capture_on_commit_callbacks):
+    _, filing = _published(django_capture_on_commit_callbacks)
+    filing.refresh_from_db()
+    response = client.get(reverse("public_search:search"), {"q": "星河"})
+    html = response.content.decode()
+    for text in (
+        BASIC["name"],
+        "北京星河智联科技有限公司",
+        "星河资讯（APP）",
+        f"网信算备{filing.number}号",
+        "已备案",
+        BASIC["main_use"],
+    ):
+        assert text in html, text
+    by_type = client.get(reverse("public_search:search"), {"q": "星河", "type": "03"})
+    assert list(by_type.context["page"].object_list) == []
+    assert (
+        len(client.get(reverse("public_search:search"), {"q": "星河", "province": "11"}).context["page"]) == 1
+    )
+    year = timezone.localdate().year
+    assert len(client.get(reverse("public_search:search"), {"q": "星河", "year": year}).context["page"]) == 1
+    empty = client.get(reverse("public_search:search"), {"q": "没有这个"}).content.decode()
+    assert "没有找到符合条件的备案" in empty and "试试输入主体名称中的一两个字" in empty
+
+
+def test_pub_02_a_technical_supporter_shows_no_products(django_capture_on_commit_callbacks):
+    filer = FilerFactory()
+    complete_entity(filer, approve=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        filing = approve_item(
+            complete_filing(filer, None, basic={"role": "supporter", "tech_service_mode": "API接口"})
+        )
+    assert PublicFiling.objects.get(pk=filing.pk).products == "--"
+
+
+def test_pub_03_the_public_page_shows_the_approved_disclosure_at_a_stable_url(
+    client, django_capture_on_commit_callbacks
+):
+    filer, filing = _published(django_capture_on_commit_callbacks)
+    url = reverse("public_search:filing", args=[filing.pk])
+    html = client.get(url).content.decode()
+    for text in (
+        "算法基本原理",
+        DETAILS["model"]["principle"],
+        "算法运行机制",
+        DETAILS["strategy"],
+        "算法应用场景",
+        DETAILS["scenarios"],
+        "算法目的意图",
+        "备案通过",
+    ):
+        assert text in html, text
+    # A change waiting for review does not reach the public; the URL stays the same.
+    filing_save_step(filing=filing, actor=filer, step=1, basic={**BASIC, "main_use": "变更后的主要用途。"})
+    filing_submit(filing=filing, actor=filer, commitment=True)
+    assert "变更后的主要用途。" not in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_item(filing)
+    html = client.get(url).content.decode()
+    assert "变更后的主要用途。" in html and "主要用途" in html and "变更" in html
+    record = PublicFiling.objects.get(pk=filing.pk)
+    assert record.remark.startswith("变更内容：") and record.history[-1]["event"] == "changed"
+
+
+def test_pub_03_badge_qr_and_snippet(client, django_capture_on_commit_callbacks):
+    _, filing = _published(django_capture_on_commit_callbacks)
+    filing.refresh_from_db()
+    badge = client.get(reverse("public_search:badge", args=[filing.pk]))
+    assert badge["Content-Type"].startswith("image/svg+xml") and filing.number in badge.content.decode()
+    qr = client.get(reverse("public_search:qr", args=[filing.pk]))
+    assert qr["Content-Type"].startswith("image/svg+xml") and b"<svg" in qr.content
+    page = client.get(reverse("public_search:filing", args=[filing.pk])).content.decode()
+    assert f"网信算备{filing.number}号&lt;/a&gt;" in page  # the snippet to copy, escaped in a textarea
+
+
+def test_rev_05_revocation_and_its_reason_are_shown_publicly(client, django_capture_on_commit_callbacks):
+    _, filing = _published(django_capture_on_commit_callbacks)
+    transition_perform(
+        obj=filing, action=Action.REVOKE, actor=ReviewerFactory(), reason="以隐瞒有关情况方式取得备案。"
+    )
+    html = client.get(reverse("public_search:filing", args=[filing.pk])).content.decode()
+    assert "已撤销" in html and "以隐瞒有关情况方式取得备案。" in html
+    assert PublicFiling.objects.get(pk=filing.pk).remark == "已撤销"
+
+
+def test_pub_05_an_entity_name_change_reaches_the_public_record(django_capture_on_commit_callbacks):
+    filer, filing = _published(django_capture_on_commit_callbacks)
+    entity = filer.entity
+    entity_save(entity=entity, actor=filer, data={**ENTITY_DATA, "name": "北京星河智联信息技术有限公司"})
+    entity_submit(entity=entity, actor=filer)
+    approve_item(entity)
+    record = PublicFiling.objects.get(pk=filing.pk)
+    assert record.entity_name == "北京星河智联信息技术有限公司"
+    assert record.remark == '原主体名称"北京星河智联科技有限公司"变更为"北京星河智联信息技术有限公司"'
+
+
+def test_pub_02_open_data_api_with_cursor_and_rate_limit(settings, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    _, filing = _published(django_capture_on_commit_callbacks)
+    api = APIClient()
+    body = api.get("/api/v1/public/filings/", {"q": "星河"}).json()
+    assert body["count"] == 1 and body["results"][0]["id"] == filing.pk
+    assert "disclosure" in api.get(f"/api/v1/public/filings/{filing.pk}/").json()
+    since = api.get("/api/v1/public/filings/", {"modified_since": "2000-01-01T00:00:00Z"}).json()
+    assert [r["id"] for r in since["results"]] == [filing.pk]
+    later = api.get("/api/v1/public/filings/", {"modified_since": "2999-01-01T00:00:00Z"}).json()
+    assert later["results"] == []
+    assert api.get("/api/v1/public/filings/", {"modified_since": "yesterday"}).status_code == 400
+
+    cache.clear()
+    from public_search.api import PublicThrottle
+
+    PublicThrottle.THROTTLE_RATES = {"public": "3/min"}
+    try:
+        codes = [api.get("/api/v1/public/filings/").status_code for _ in range(4)]
+        assert codes[:3] == [200, 200, 200] and codes[3] == 429
+        assert int(api.get("/api/v1/public/filings/")["Retry-After"]) > 0
+    finally:
+        PublicThrottle.THROTTLE_RATES = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+        cache.clear()
+
+
+@requires_postgres
+def test_pub_01_one_and_two_character_queries_use_the_gram_index(django_capture_on_commit_callbacks):
+    _published(django_capture_on_commit_callbacks)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SET enable_seqscan = off"
+        )  # a handful of rows: make the planner show its index choice
+        for q in ("星", "星河", "星河智"):
+            sql, params = public_search(q=q, sort="date")[:20].query.sql_with_params()
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "public_filing_grams_gin" in plan, plan
+        cursor.execute("SET enable_seqscan = on")
+
+
+PRIVATE_MARKERS = {
+    "legal_rep_id_number": "11010519491231002X",
+    "officer_id_number": "110101199003071233",
+    "legal_rep_mobile": "13812345678",
+    "officer_mobile": "13912345678",
+    "legal_rep_email": "wangming@example.cn",
+    "officer_email": "lihua@example.cn",
+}
+
+
+def test_pub_06_nothing_private_reaches_any_public_page_or_endpoint(
+    client, django_capture_on_commit_callbacks
+):
+    """Marker strings in every private field: ID numbers, phones, e-mails, uploads, reviewer notes."""
+    filer, filing = _published(django_capture_on_commit_callbacks)
+    reviewer = ReviewerFactory()
+    # A reviewer's note on a rejected change, an upload's name, the filer's own e-mail and mobile.
+    filing_save_step(filing=filing, actor=filer, step=1, basic={**BASIC, "main_use": "PRIVATE-DRAFT-MARKER"})
+    filing_submit(filing=filing, actor=filer, commitment=True)
+    transition_perform(obj=filing, action=Action.CLAIM, actor=reviewer)
+    transition_perform(obj=filing, action=Action.REJECT, actor=reviewer, reason="PRIVATE-REVIEWER-NOTE")
+    filing.refresh_from_db()
+    markers = [
+        *PRIVATE_MARKERS.values(),
+        "PRIVATE-DRAFT-MARKER",
+        "PRIVATE-REVIEWER-NOTE",
+        filer.email,
+        filer.mobile or "13800000000",
+        "scan.pdf",
+        "self_assessment",
+        "attachments/",
+    ]
+    urls = [
+        reverse("public_search:home"),
+        reverse("public_search:search") + "?q=星河",
+        reverse("public_search:search") + f"?q={filing.number}",
+        reverse("public_search:filing", args=[filing.pk]),
+        reverse("public_search:badge", args=[filing.pk]),
+        reverse("public_search:number_check") + f"?number={filing.number}",
+        "/api/v1/public/filings/?q=星河",
+        f"/api/v1/public/filings/{filing.pk}/",
+        "/api/v1/public/filings/?modified_since=2000-01-01T00:00:00Z",
+        f"/api/v1/public/number-check/?number={filing.number}",
+    ]
+    client.logout()
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = response.content.decode()
+        for marker in markers:
+            assert marker not in text, (url, marker)
+    # The public record itself holds none of it either.
+    record = PublicFiling.objects.get(pk=filing.pk)
+    blob = repr(record.__dict__)
+    for marker in markers:
+        assert marker not in blob
+    assert not re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", blob)
