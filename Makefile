@@ -1,5 +1,6 @@
 # make run  — install what is missing, migrate, load demo data, serve with worker and beat
 # make test — ruff, migrations check, the whole pytest suite
+# make bench — public search at scale in <db>_bench (DATABASE_URL required; BENCH_FILINGS, default 1000000)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -33,6 +34,11 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
+
+bench: install
+	@test -n "$$DATABASE_URL" || { echo "make bench: set DATABASE_URL to a PostgreSQL server, e.g." \
+		"DATABASE_URL=postgres://postgres@127.0.0.1:5432/beian make bench (it uses the database beian_bench)" >&2; exit 2; }
+	$(BIN)/python bench/search.py
 
 clean:
 	rm -rf var/ .pytest_cache

@@ -56,5 +56,6 @@ urlpatterns = [
     path("review/", include("review.urls")),
     path("messages/", review_views.notifications, name="notifications"),
     path("announcements/", include("public_search.urls_announcements")),
+    path("lists/", include("public_search.urls_lists")),
     path("", include("public_search.urls")),
 ]

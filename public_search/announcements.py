@@ -33,6 +33,7 @@ class AnnouncementFeed(Feed):
     title = _("互联网信息服务算法备案系统 信息公告")
     subtitle = _("互联网信息服务算法备案系统发布的信息公告。")
     link = reverse_lazy("announcements:list")
+    author_name = _("互联网信息服务算法备案系统")  # Atom wants an author on the feed or on every entry
 
     def feed_url(self):
         return reverse("announcements:feed")

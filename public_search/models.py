@@ -51,3 +51,4 @@ class PublicFiling(models.Model):
 
 
 from .models_announcements import Announcement  # noqa: E402,F401
+from .models_lists import ListExport  # noqa: E402,F401

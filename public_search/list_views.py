@@ -1,0 +1,163 @@
+"""备案清单 (PUB-05) pages: the list of a period on a page, and as CSV or PDF.
+
+A list of at most LIST_SYNC_LIMIT rows is made during the request. A longer one (a whole year) is made
+by a Celery task while the reader watches its progress on a page that refreshes itself. The lists are
+public data: no login is needed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Max
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header, urlencode
+from django.views.decorators.http import require_GET
+
+from .lists import (
+    list_columns,
+    list_count,
+    list_csv,
+    list_filename,
+    list_pdf,
+    list_queryset,
+    list_rows_of,
+    list_title,
+    period_normalise,
+    period_parse,
+)
+from .models import PublicFiling
+from .models_lists import ListExport
+from .tasks import list_export_task
+
+LIST_SYNC_LIMIT = 2000  # rows made during the request; a longer list goes to the worker
+PAGE_SIZE = 50
+# An export still pending or running after this is presumed lost (the task's time limit is 30 minutes);
+# a finished one is reused for a day unless a filing of its list changed since.
+STALE_AFTER = timedelta(hours=1)
+REUSE_FOR = timedelta(days=1)
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf"}
+KIND_GENERATIVE = "generative"
+
+
+def _kind(request) -> bool:
+    return request.GET.get("kind") == KIND_GENERATIVE
+
+
+def _default_period() -> str:
+    """The month of the latest approval (the newest list), or this month."""
+    latest = PublicFiling.objects.aggregate(latest=Max("approved_on"))["latest"] or timezone.localdate()
+    return f"{latest:%Y-%m}"
+
+
+def _query(period: str, generative: bool) -> str:
+    return urlencode({"period": period, **({"kind": KIND_GENERATIVE} if generative else {})})
+
+
+@require_GET
+def list_page(request):
+    """The list of a period, 50 rows a page, with the form to pick another and the downloads."""
+    generative = _kind(request)
+    text = request.GET.get("period", "").strip() or _default_period()
+    context = {"period_text": text, "generative": generative, "kind_generative": KIND_GENERATIVE}
+    try:
+        start, _end, label = period_parse(text)
+    except ValueError as exc:
+        context["error"] = str(exc)
+        return render(request, "public_search/lists.html", context, status=400)
+    period = period_normalise(text)
+    page = Paginator(list_queryset(period=period, generative=generative), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = _query(period, generative)
+    context.update(
+        period=period,
+        # A <input type="month"> takes YYYY-MM only: a year shows as its January, and the title says 全年.
+        month_value=period if len(period) == 7 else f"{period}-01",
+        year=start.year,
+        is_year=len(period) == 4,
+        label=label,
+        title=list_title(label=label, generative=generative),
+        columns=list_columns(generative=generative),
+        page=page,
+        rows=list(list_rows_of(page.object_list, generative=generative, first=page.start_index())),
+        query=query,
+        year_query=_query(str(start.year), generative),
+        other_kind_query=_query(period, not generative),
+    )
+    return render(request, "public_search/lists.html", context)
+
+
+def _attachment(content: bytes, *, fmt: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _export_for(*, period: str, generative: bool, fmt: str) -> ListExport:
+    """An export of this list still being made, or made since its filings last changed; else a new one.
+    So a reader who clicks twice, or many readers of the same year, start one task, not many."""
+    now = timezone.now()
+    key = {"period": period, "generative": generative, "fmt": fmt}
+    changed = list_queryset(period=period, generative=generative).aggregate(at=Max("changed_at"))["at"]
+    for export in ListExport.objects.filter(**key, created_at__gte=now - REUSE_FOR).exclude(
+        status=ListExport.Status.FAILED
+    )[:5]:
+        if export.status == ListExport.Status.DONE:
+            if changed is None or export.created_at >= changed:
+                return export
+        elif export.created_at >= now - STALE_AFTER:
+            return export
+    with transaction.atomic():
+        export = ListExport.objects.create(**key)
+        list_export_task.delay_on_commit(export.pk)
+    return export
+
+
+@require_GET
+def list_download(request, fmt: str):
+    """The list as CSV or PDF: directly when short, else through a ListExport made by the worker."""
+    if fmt not in CONTENT_TYPES:
+        raise Http404
+    generative = _kind(request)
+    try:
+        period = period_normalise(request.GET.get("period", ""))
+    except ValueError:
+        # The page says what is wrong with the period.
+        return redirect(f"{reverse('lists:page')}?{request.GET.urlencode()}")
+    filename = list_filename(period=period, generative=generative, fmt=fmt)
+    if list_count(period=period, generative=generative) <= LIST_SYNC_LIMIT:
+        make = list_pdf if fmt == "pdf" else list_csv
+        return _attachment(make(period=period, generative=generative), fmt=fmt, filename=filename)
+    export = _export_for(period=period, generative=generative, fmt=fmt)
+    return redirect("lists:export", pk=export.pk)
+
+
+@require_GET
+def list_export_status(request, pk: int):
+    """How far the worker is: a progress bar, the page refreshing itself every 2 s until done."""
+    export = get_object_or_404(ListExport, pk=pk)
+    _start, _end, label = period_parse(export.period)
+    context = {
+        "export": export,
+        "title": list_title(label=label, generative=export.generative),
+        "filename": list_filename(period=export.period, generative=export.generative, fmt=export.fmt),
+        "query": _query(export.period, export.generative),
+    }
+    return render(request, "public_search/list_export.html", context)
+
+
+@require_GET
+def list_export_file(request, pk: int):
+    """The file of a finished export; before it is finished, its progress page."""
+    export = get_object_or_404(ListExport, pk=pk)
+    if export.status != ListExport.Status.DONE or not export.file:
+        return redirect("lists:export", pk=export.pk)
+    response = FileResponse(export.file.open("rb"), content_type=CONTENT_TYPES[export.fmt])
+    filename = list_filename(period=export.period, generative=export.generative, fmt=export.fmt)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
