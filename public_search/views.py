@@ -102,7 +102,9 @@ def filing_badge(request, pk: int):
     label = "算法备案" if record.state == PublicState.APPROVED else dict(PublicState.choices)[record.state]
     number = record.display_number or "—"
     colour = {"approved": "#1e7a3c", "cancelled": "#52606d", "revoked": "#b3261e"}[record.state]
-    left, right = 72, 14 * len(number) + 20
+    # Width from the glyphs: a CJK character is about 13 px at this size, a digit about 7.5 px.
+    left = 72
+    right = int(sum(13 if ord(ch) > 0x2E80 else 7.5 for ch in number)) + 20
     svg = f"""<svg xmlns="http://www.w3.org/2000/svg" width="{left + right}" height="24" role="img"
  aria-label="{escape(label)}：{escape(number)}"><title>{escape(label)}：{escape(number)}</title>
 <rect width="{left}" height="24" fill="{colour}"/>

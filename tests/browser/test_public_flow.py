@@ -158,7 +158,7 @@ def test_num_04_the_number_check_tells_valid_mistyped_and_revoked(page, screensh
 
     page.goto(f"/number-check/?number={revoked.number}")
     expect(result).to_contain_text("已撤销")
-    expect(result).not_to_contain_text("有效。")
+    expect(result).not_to_contain_text("已备案")
     result.get_by_role("link", name="查看公示信息").click()
     page.wait_for_url(f"**/public/filing/{revoked.pk}/")
     expect(page.locator("h1 .state")).to_have_text("已撤销")
