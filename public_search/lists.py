@@ -240,7 +240,7 @@ def _weasyprint_progress(callback: Callable[[logging.LogRecord], None]):
         _progress_local.callback = None
 
 
-ROWS_PER_PAGE = 9  # measured on typical rows (landscape A4, 9pt): only to estimate the progress
+ROWS_PER_PAGE = 11  # measured on typical rows (landscape A4, 9pt): only to estimate the progress
 
 
 def list_pdf(*, period: str, generative: bool, progress: Progress | None = None) -> bytes:

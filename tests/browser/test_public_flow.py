@@ -67,7 +67,7 @@ def test_pub_01_pub_02_pub_03_a_two_character_name_part_finds_the_filing_and_its
     """PUB-01, PUB-02, PUB-03: 星河 from the home page's box → the card (name, entity, 应用产品, number)
     → the public page with the 拟公示内容 → its history: 备案通过."""
     (filing,) = _published()
-    _published(OTHER_NAME, product="云图地图")  # not a match
+    _published(OTHER_NAME, product="云图地图", filings=({"name": "云图路线规划算法", "algo_type": "06"},))
     _search_from_home(page, "星河")
 
     expect(page.get_by_role("status")).to_have_text("找到 1 条结果")
