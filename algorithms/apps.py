@@ -10,7 +10,7 @@ class AlgorithmsConfig(AppConfig):
         from review.registry import ReviewKind, register
 
         from .models import Filing
-        from .selectors import filing_review_context
+        from .selectors import filing_field_label, filing_review_context
 
         register(
             ReviewKind(
@@ -19,6 +19,7 @@ class AlgorithmsConfig(AppConfig):
                 label=_("算法备案"),
                 region_lookup="entity__region_code",
                 entity_lookup="entity_id",
+                field_label=filing_field_label,
                 describe=filing_review_context,
                 detail_template="review/detail_filing.html",
                 select_related=("entity",),

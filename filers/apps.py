@@ -10,7 +10,7 @@ class FilersConfig(AppConfig):
         from review.registry import ReviewKind, register
 
         from .models import Entity
-        from .selectors import entity_review_context
+        from .selectors import entity_field_label, entity_review_context
 
         register(
             ReviewKind(
@@ -19,6 +19,7 @@ class FilersConfig(AppConfig):
                 label=_("主体信息"),
                 region_lookup="region_code",
                 entity_lookup="id",
+                field_label=entity_field_label,
                 describe=entity_review_context,
                 detail_template="review/detail_entity.html",
                 select_related=(),

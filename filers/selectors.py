@@ -88,3 +88,11 @@ def entity_review_context(entity: Entity, data: dict) -> dict:
             for name in Entity.ATTACHMENT_FIELDS
         ],
     }
+
+
+def entity_field_label(path: str) -> str:
+    """The label of an entity field in a revision (keyed by attname: 'commitment_letter_id')."""
+    for field in Entity._meta.concrete_fields:
+        if field.attname == path or field.name == path:
+            return str(field.verbose_name)
+    return path

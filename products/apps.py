@@ -10,7 +10,7 @@ class ProductsConfig(AppConfig):
         from review.registry import ReviewKind, register
 
         from .models import Product
-        from .selectors import product_review_context
+        from .selectors import product_field_label, product_review_context
 
         register(
             ReviewKind(
@@ -19,6 +19,7 @@ class ProductsConfig(AppConfig):
                 label=_("产品及功能信息"),
                 region_lookup="entity__region_code",
                 entity_lookup="entity_id",
+                field_label=product_field_label,
                 describe=product_review_context,
                 detail_template="review/detail_product.html",
                 select_related=("entity",),

@@ -32,3 +32,30 @@ def product_review_context(product: Product, data: dict) -> dict:
         "service_status": dict(ServiceStatus.choices).get(data.get("service_status"), ""),
         "audience": dict(Audience.choices).get(data.get("audience"), ""),
     }
+
+
+def product_field_label(path: str) -> str:
+    """'paths[0].functions[1].name' → '访问路径1 功能2 功能名称'; product fields by their labels."""
+    import re
+
+    from .models import Function
+
+    if "." not in path and "[" not in path:
+        try:
+            return str(Product._meta.get_field(path).verbose_name)
+        except Exception:  # noqa: BLE001 — not a model field: show the path
+            return path
+    match = re.match(r"paths\[(\d+)\](?:\.functions\[(\d+)\]\.(\w+)|\.(steps))?", path)
+    if not match:
+        return path
+    label = f"访问路径{int(match.group(1)) + 1}"
+    if match.group(2) is not None:
+        field = match.group(3)
+        try:
+            name = str(Function._meta.get_field(field).verbose_name)
+        except Exception:  # noqa: BLE001
+            name = field
+        label += f" 功能{int(match.group(2)) + 1} {name}"
+    elif match.group(4):
+        label += " 步骤"
+    return label

@@ -19,6 +19,7 @@ from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_GET
 
 from .lists import (
+    FIRST_YEAR,
     list_columns,
     list_count,
     list_csv,
@@ -53,12 +54,25 @@ def _kind(request) -> bool:
 
 def _default_period() -> str:
     """The month of the latest approval (the newest list), or this month."""
-    latest = PublicFiling.objects.aggregate(latest=Max("approved_on"))["latest"] or timezone.localdate()
+    latest = PublicFiling.objects.aggregate(latest=Max("approved_on"))["latest"]
+    if latest is None or latest.year < FIRST_YEAR:
+        latest = timezone.localdate()
     return f"{latest:%Y-%m}"
 
 
 def _query(period: str, generative: bool) -> str:
     return urlencode({"period": period, **({"kind": KIND_GENERATIVE} if generative else {})})
+
+
+def _limit(fmt: str) -> int:
+    return LIST_SYNC_LIMIT if fmt == "csv" else min(LIST_SYNC_LIMIT, PDF_SYNC_LIMIT)
+
+
+def _background(count: int) -> str:
+    """Which downloads the worker makes: "all", "pdf" or "" (the reader is told before clicking)."""
+    if count > _limit("csv"):
+        return "all"
+    return "pdf" if count > _limit("pdf") else ""
 
 
 @require_GET
@@ -91,6 +105,7 @@ def list_page(request):
         query=query,
         year_query=_query(str(start.year), generative),
         other_kind_query=_query(period, not generative),
+        background=_background(page.paginator.count),
     )
     return render(request, "public_search/lists.html", context)
 
@@ -133,8 +148,7 @@ def list_download(request, fmt: str):
         # The page says what is wrong with the period.
         return redirect(f"{reverse('lists:page')}?{request.GET.urlencode()}")
     filename = list_filename(period=period, generative=generative, fmt=fmt)
-    limit = LIST_SYNC_LIMIT if fmt == "csv" else min(LIST_SYNC_LIMIT, PDF_SYNC_LIMIT)
-    if list_count(period=period, generative=generative) <= limit:
+    if list_count(period=period, generative=generative) <= _limit(fmt):
         make = list_pdf if fmt == "pdf" else list_csv
         return _attachment(make(period=period, generative=generative), fmt=fmt, filename=filename)
     export = _export_for(period=period, generative=generative, fmt=fmt)

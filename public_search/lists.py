@@ -93,7 +93,7 @@ def period_normalise(text: str) -> str:
 
 
 def list_title(*, label: str, generative: bool) -> str:
-    """"2026年11月 算法备案清单", "2026年 生成合成类算法备案清单"."""
+    """ "2026年11月 算法备案清单", "2026年 生成合成类算法备案清单"."""
     return f"{label} {'生成合成类' if generative else ''}算法备案清单"
 
 
@@ -118,7 +118,15 @@ def list_queryset(*, period: str, generative: bool) -> QuerySet[PublicFiling]:
     if generative:
         queryset = queryset.filter(algo_type=AlgorithmType.GENERATION)
     return queryset.order_by("approved_on", F("number").asc(nulls_last=True), "filing_id").only(
-        "filing_id", "number", "name", "algo_type", "role", "entity_name", "products", "main_use", "state",
+        "filing_id",
+        "number",
+        "name",
+        "algo_type",
+        "role",
+        "entity_name",
+        "products",
+        "main_use",
+        "state",
         "remark",
     )
 
@@ -165,9 +173,7 @@ def list_count(*, period: str, generative: bool) -> int:
     return list_queryset(period=period, generative=generative).count()
 
 
-def _rows_reporting(
-    *, period: str, generative: bool, progress: Progress | None, upto: int
-) -> Iterator[dict]:
+def _rows_reporting(*, period: str, generative: bool, progress: Progress | None, upto: int) -> Iterator[dict]:
     """The rows, calling progress(0…upto) after each chunk."""
     total = list_count(period=period, generative=generative) if progress else 0
     for index, row in enumerate(_iter_rows(period=period, generative=generative), 1):

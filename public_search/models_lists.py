@@ -33,7 +33,9 @@ class ListExport(models.Model):
         verbose_name = _("备案清单导出")
         verbose_name_plural = _("备案清单导出")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["period", "generative", "fmt", "-created_at"], name="list_export_key")]
+        indexes = [
+            models.Index(fields=["period", "generative", "fmt", "-created_at"], name="list_export_key")
+        ]
 
     def __str__(self) -> str:
         kind = "生成合成类" if self.generative else ""

@@ -19,6 +19,7 @@ class ReviewKind:
     entity_lookup: str  # ORM path to the owning entity's id
     detail_template: str  # the reviewer's view of one object's data
     describe: Any = None  # (obj, revision data) -> template context for detail_template
+    field_label: Any = None  # (dotted path into revision data) -> label shown in the reviewer's diff
     select_related: tuple[str, ...] = field(default_factory=tuple)
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from filers.regions import provinces, region_name
 
 from .deadlines import deadlines_of, working_days_left
-from .diff import revision_diff
+from .diff import labelled, revision_diff
 from .models import Notification
 from .registry import kind_for, kinds
 from .selectors import review_history, review_queue
@@ -111,7 +111,9 @@ def item(request, key: str, pk: int):
     data = shown.data if shown else obj.revision_data()
     diff = []
     if obj.approved_revision_id and obj.pending_revision_id:
-        diff = revision_diff(obj.approved_revision.data, obj.pending_revision.data)
+        diff = labelled(
+            revision_diff(obj.approved_revision.data, obj.pending_revision.data), kind.field_label
+        )
     moves = actions_from(obj.state, Side.REVIEWER)
     return render(
         request,

@@ -334,7 +334,9 @@ def test_rev_02_a_change_shows_a_field_by_field_diff_to_the_reviewer(client, fil
     client.force_login(ReviewerFactory())
     response = client.get(reverse("review:item", args=["filing", filing.pk]))
     diff = response.context["diff"]
-    assert [(c.field, c.new) for c in diff] == [("basic.main_use", "应用于短视频推荐场景。")]
+    assert [(c.field, c.label, c.new) for c in diff] == [
+        ("basic.main_use", "主要用途", "应用于短视频推荐场景。")
+    ]
     assert "变更内容" in response.content.decode()
     api = APIClient()
     api.force_authenticate(ReviewerFactory())

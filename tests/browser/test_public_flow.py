@@ -82,7 +82,9 @@ def test_pub_01_pub_02_pub_03_a_two_character_name_part_finds_the_filing_and_its
         "备案编号": filing.display_number,
     }
     for term, value in facts.items():
-        expect(card.locator("dl div", has=page.locator("dt", has_text=term)).locator("dd")).to_have_text(value)
+        expect(card.locator("dl div", has=page.locator("dt", has_text=term)).locator("dd")).to_have_text(
+            value
+        )
     expect(card).to_contain_text(BASIC["main_use"])
     expect(page.get_by_role("main")).not_to_contain_text(OTHER_NAME)
     _shot(page, "search-results", screenshot_dir)
@@ -111,9 +113,9 @@ def test_pub_01_pub_02_pub_03_a_two_character_name_part_finds_the_filing_and_its
     expect(share.get_by_role("textbox")).to_have_value(re.compile(rf'/public/filing/{filing.pk}/".*网信算备'))
     expect(share.get_by_role("img", name=re.compile("备案标识"))).to_be_visible()
     expect(share.get_by_role("img", name="本页地址的二维码")).to_be_visible()
-    assert page.evaluate(
-        "[...document.images].every(img => img.complete && img.naturalWidth > 0)"
-    ), "the badge or the QR code did not load"
+    assert page.evaluate("[...document.images].every(img => img.complete && img.naturalWidth > 0)"), (
+        "the badge or the QR code did not load"
+    )
     _shot(page, "public-page", screenshot_dir)
 
 
@@ -132,7 +134,8 @@ def test_pub_01_a_number_finds_exactly_its_filing_however_it_is_typed(page):
 
 
 def test_num_04_the_number_check_tells_valid_mistyped_and_revoked(page, screenshot_dir):
-    """NUM-04: a real number → 已备案，有效 with its page; a wrong check digit → 校验位不正确; revoked → 已撤销."""
+    """NUM-04: a real number → 已备案，有效 with its page; a wrong check digit → 校验位不正确;
+    a revoked filing → 已撤销."""
     filing, revoked = _published(filings=(None, SECOND))
     transition_perform(
         obj=revoked, action=Action.REVOKE, actor=ReviewerFactory(), reason="以隐瞒有关情况方式取得备案"
@@ -177,6 +180,8 @@ def test_pub_02_an_empty_result_says_so_and_suggests_what_to_try(page, screensho
     expect(suggestions).to_have_count(3)
     expect(suggestions.nth(0)).to_contain_text("一两个字")
     expect(suggestions.nth(1)).to_contain_text("21位数字")
+    expect(suggestions.nth(2)).to_contain_text("去掉部分筛选条件")
+    expect(suggestions.nth(2).get_by_role("link", name="核验该备案编号")).to_be_visible()
     _shot(page, "search-empty", screenshot_dir)
 
     # A well-formed number that no filing has: the suggestion leads to the number check.

@@ -15,7 +15,7 @@ from review.transitions import Action
 from tests.builders import BASIC, complete_entity, complete_filing, complete_product
 from tests.factories import FilerFactory, ReviewerFactory
 
-from .conftest import DESKTOP
+from .conftest import DESKTOP, PHONE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -98,6 +98,11 @@ def _approve(filing: Filing, reviewer) -> Filing:
     return filing
 
 
+def _fits(page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{page.url} scrolls sideways on a phone ({width}px)"
+
+
 def _history(page):
     return page.get_by_role("region", name="审核记录")
 
@@ -145,6 +150,10 @@ def test_rev_02_rev_03_num_01_rejected_fixed_resubmitted_approved_and_numbered(
     # know yet (DL-05), that it cannot be computed.
     expect(row).to_contain_text(re.compile(r"\d+ 个工作日|\d{4}年日历未录入"))
     _shot(reviewer_page, "queue", screenshot_dir)
+    reviewer_page.set_viewport_size(PHONE)
+    _fits(reviewer_page)
+    _shot(reviewer_page, "queue-phone", screenshot_dir)
+    reviewer_page.set_viewport_size(DESKTOP)
     row.get_by_role("link", name=BASIC["name"]).click()
     reviewer_page.wait_for_url(f"**/review/filing/{filing.pk}/")
     _click(reviewer_page, "认领审核")
@@ -214,6 +223,16 @@ def test_rev_02_rev_03_num_01_rejected_fixed_resubmitted_approved_and_numbered(
     expect(filer_page.get_by_role("row", name=re.compile(BASIC["name"]))).to_contain_text(
         filing.display_number
     )
+
+    # The same pages on a phone: nothing scrolls sideways.
+    for who, url, name in (
+        (filer_page, f"/filings/{filing.pk}/", "filing-detail-number-phone"),
+        (reviewer_page, f"/review/filing/{filing.pk}/", "item-phone"),
+    ):
+        who.set_viewport_size(PHONE)
+        who.goto(url)
+        _fits(who)
+        _shot(who, name, screenshot_dir)
 
 
 def test_alg_11_rev_02_pub_03_a_change_is_diffed_and_public_only_once_approved(
