@@ -40,6 +40,7 @@ api_v1 = [
     path("public/number-check/", review_api.NumberCheckApi.as_view(), name="number-check"),
     path("public/filings/", public_api.PublicFilingListApi.as_view(), name="public-filings"),
     path("public/filings/<int:pk>/", public_api.PublicFilingDetailApi.as_view(), name="public-filing"),
+    path("public/lists/", public_api.PublicListApi.as_view(), name="public-lists"),
 ]
 
 urlpatterns = [

@@ -122,3 +122,34 @@ class PublicFilingDetailApi(APIView):
     def get(self, request, pk: int):
         record = get_object_or_404(PublicFiling, pk=pk)
         return Response(PublicFilingDetailSerializer(record, context={"request": request}).data)
+
+
+class PublicListApi(APIView):
+    """PUB-05 as open data: the published list of a period (YYYY-MM or YYYY), the 生成合成类 list with
+    kind=generative. Rows carry the filing's stable `id`, the same as in the CSV and the public pages."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+    throttle_classes = [PublicThrottle]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("period", str, required=True),
+            OpenApiParameter("kind", str, enum=["all", "generative"]),
+        ]
+    )
+    def get(self, request):
+        from .lists import list_queryset, list_rows_of, period_parse
+
+        period = request.query_params.get("period", "")
+        generative = request.query_params.get("kind") == "generative"
+        try:
+            period_parse(period)
+        except ValueError as exc:
+            raise ValidationError({"period": [str(exc)]}) from exc
+        paginator = PublicPagination()
+        page = paginator.paginate_queryset(
+            list_queryset(period=period, generative=generative), request, view=self
+        )
+        first = (paginator.page.number - 1) * paginator.get_page_size(request) + 1
+        return paginator.get_paginated_response(list(list_rows_of(page, generative=generative, first=first)))

@@ -529,3 +529,17 @@ def test_pub_05_nothing_private_reaches_the_list(client, tmp_path):
             entity.uscc,
         ):
             assert private not in text
+
+
+def test_pub_05_the_list_as_open_data_with_stable_ids():
+    from rest_framework.test import APIClient
+
+    first = publish("星河推荐算法", approved_on=date(2026, 11, 2))
+    second = publish("星河生成算法", approved_on=date(2026, 11, 9), algo_type="01")
+    publish("十月的算法", approved_on=date(2026, 10, 9))
+    api = APIClient()
+    assert api.get("/api/v1/public/lists/", {"period": "bad"}).status_code == 400
+    body = api.get("/api/v1/public/lists/", {"period": "2026-11"}).json()
+    assert [(r["seq"], r["id"]) for r in body["results"]] == [(1, first.pk), (2, second.pk)]
+    generative = api.get("/api/v1/public/lists/", {"period": "2026-11", "kind": "generative"}).json()
+    assert [r["id"] for r in generative["results"]] == [second.pk] and "role" in generative["results"][0]

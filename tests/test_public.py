@@ -49,8 +49,11 @@ def test_pub_01_grams_are_characters_and_neighbouring_pairs():
 
 def test_pub_01_search_by_a_one_or_two_character_part_of_a_name(django_capture_on_commit_callbacks):
     _, filing = _published(django_capture_on_commit_callbacks)
-    _published(django_capture_on_commit_callbacks, entity_name="上海云帆数据服务有限公司",
-               basic={"name": "云帆智能搜索算法", "algo_type": "04"})
+    _published(
+        django_capture_on_commit_callbacks,
+        entity_name="上海云帆数据服务有限公司",
+        basic={"name": "云帆智能搜索算法", "algo_type": "04"},
+    )
     for q in ("星", "星河", "星河智联", "河智", "推荐"):
         assert [r.pk for r in public_search(q=q)] == [filing.pk], q
     assert list(public_search(q="不存在的名字")) == []

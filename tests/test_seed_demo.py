@@ -21,8 +21,16 @@ def test_seed_demo_loads_every_state_and_is_idempotent():
     assert "Demo#2026beian" in out.getvalue() and "Review#2026beian" in out.getvalue()
     counts = (Entity.objects.count(), Filing.objects.count(), ReviewEvent.objects.count())
     states = set(Filing.objects.values_list("state", flat=True))
-    assert {State.DRAFT, State.SUBMITTED, State.UNDER_REVIEW, State.APPROVED, State.REJECTED, State.MODIFIED,
-            State.CANCELLED, State.REVOKED} <= states
+    assert {
+        State.DRAFT,
+        State.SUBMITTED,
+        State.UNDER_REVIEW,
+        State.APPROVED,
+        State.REJECTED,
+        State.MODIFIED,
+        State.CANCELLED,
+        State.REVOKED,
+    } <= states
     approved = Filing.objects.filter(state=State.APPROVED).exclude(number=None)
     assert approved.exists() and all(number_parse(f.number).well_formed for f in approved)
     assert PublicFiling.objects.filter(state="approved").exists()
