@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -136,7 +136,23 @@ class PublicListApi(APIView):
         parameters=[
             OpenApiParameter("period", str, required=True),
             OpenApiParameter("kind", str, enum=["all", "generative"]),
-        ]
+        ],
+        responses=inline_serializer(
+            "PublicListRow",
+            {
+                "seq": serializers.IntegerField(),
+                "name": serializers.CharField(),
+                "algo_type": serializers.CharField(required=False),
+                "role": serializers.CharField(required=False),
+                "entity_name": serializers.CharField(),
+                "products": serializers.CharField(),
+                "main_use": serializers.CharField(),
+                "number": serializers.CharField(),
+                "remark": serializers.CharField(),
+                "id": serializers.IntegerField(),
+            },
+            many=True,
+        ),
     )
     def get(self, request):
         from .lists import list_queryset, list_rows_of, period_parse

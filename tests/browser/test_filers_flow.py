@@ -310,7 +310,9 @@ def test_acc_03_ent_01_a_bad_resident_id_is_explained_at_its_field_and_uploads_a
     expect(_field(page, "legal_rep_id_number").get_by_role("alert")).to_contain_text("校验位")
     expect(id_number).to_have_accessible_description(re.compile("校验位"))
     expect(id_number).to_have_value(bad_id)  # kept, to correct rather than retype
-    expect(page.get_by_role("status")).to_contain_text("已填写的内容和已上传的附件均已保留")
+    expect(page.locator(".messages").get_by_role("alert")).to_contain_text(
+        "已填写的内容和已上传的附件均已保留"
+    )
     expect(page.locator(".field-error")).to_have_count(1)
     # The form is long: the summary at the top leads to the field.
     page.evaluate("window.scrollTo(0, 0)")

@@ -266,7 +266,7 @@ def test_prd_05_a_product_under_a_submitted_filing_waits_for_its_review(page, sc
 
     with page.expect_navigation():
         _product_actions(page, "星河资讯").get_by_role("link", name="编辑").click()
-    expect(page.get_by_role("status")).to_contain_text("需待产品审核通过后方可修改")
+    expect(page.locator(".messages").get_by_role("alert")).to_contain_text("需待产品审核通过后方可修改")
     expect(page.get_by_role("heading", name="星河资讯")).to_be_visible()
     assert page.url.endswith(f"/products/#product-{product.pk}")
     _shot(page, "product-locked", screenshot_dir)
@@ -280,7 +280,7 @@ def test_prd_05_a_product_under_a_submitted_filing_waits_for_its_review(page, sc
     if "/edit/" in page.url:
         _label(page, "第2步").fill("视频")
         _save(page)
-    expect(page.get_by_role("status")).to_contain_text("需待产品审核通过后方可修改")
+    expect(page.locator(".messages").get_by_role("alert")).to_contain_text("需待产品审核通过后方可修改")
     assert _steps_shown(page) == ["首页", "推荐"]
     product.refresh_from_db()
     path.refresh_from_db()

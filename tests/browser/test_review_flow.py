@@ -331,7 +331,7 @@ def test_rev_03_a_reject_without_a_reason_is_refused_and_changes_nothing(page, s
     # Blank (spaces only) gets past the browser; the server refuses it and changes nothing.
     reason.fill("   ")
     _click(page, "驳回")
-    expect(page.get_by_role("status")).to_contain_text("必须填写理由")
+    expect(page.locator(".messages").get_by_role("alert")).to_contain_text("必须填写理由")
     expect(page.locator("h1 .state")).to_have_text("审核中")
     expect(_history(page).locator("tbody tr")).to_have_count(2)  # submitted, claimed
     _shot(page, "reject-without-reason", screenshot_dir)
