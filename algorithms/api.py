@@ -13,6 +13,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from beian.api_errors import conflict
 from filers.api import IsFiler
 from filers.models import Attachment
 from review.selectors import review_history
@@ -103,12 +104,6 @@ def _own(request, pk) -> Filing:
     return get_object_or_404(Filing, pk=pk, entity_id=request.user.entity_id)
 
 
-def _conflict(exc) -> Response:
-    return Response(
-        {"detail": str(exc), "code": getattr(exc, "code", "conflict")}, status=status.HTTP_409_CONFLICT
-    )
-
-
 class FilingListApi(APIView):
     """备案信息 (ALG-09): submitted filings, filtered by state and type, sorted; POST: 新增备案."""
 
@@ -186,7 +181,7 @@ class FilingDetailApi(APIView):
                 attachments=attachments,
             )
         except FilingLocked as exc:
-            return _conflict(exc)
+            return conflict(exc)
         except ValidationError as exc:
             raise ApiValidationError(exc.message_dict) from exc
         return Response(FilingSerializer(filing).data)
@@ -196,7 +191,7 @@ class FilingDetailApi(APIView):
         try:
             filing_delete_draft(filing=_own(request, pk), actor=request.user)
         except FilingLocked as exc:
-            return _conflict(exc)
+            return conflict(exc)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -229,7 +224,7 @@ class FilingSubmitApi(APIView):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         except TransitionError as exc:
-            return _conflict(exc)
+            return conflict(exc)
         return Response(FilingSerializer(filing).data)
 
 
@@ -252,5 +247,5 @@ class FilingCancelApi(APIView):
         except ValidationError as exc:
             raise ApiValidationError(exc.message_dict) from exc
         except TransitionError as exc:
-            return _conflict(exc)
+            return conflict(exc)
         return Response(FilingSerializer(filing).data)

@@ -12,6 +12,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from beian.api_errors import conflict, field_errors
 from review.services import TransitionError
 
 from .forms import RegistrationForm
@@ -33,10 +34,6 @@ class IsFiler(permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return bool(request.user.is_authenticated and request.user.is_filer and request.user.entity_id)
-
-
-def _raise_field_errors(exc: ValidationError):
-    raise ApiValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
 
 
 class RegisterApi(APIView):
@@ -83,7 +80,7 @@ class RegisterApi(APIView):
                 mobile=clean["mobile"],
             )
         except ValidationError as exc:
-            _raise_field_errors(exc)
+            raise field_errors(exc) from exc
         return Response({"username": user.username, "active": user.is_active}, status=status.HTTP_201_CREATED)
 
 
@@ -159,7 +156,7 @@ class EntityApi(APIView):
         except EntityLocked as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         except ValidationError as exc:
-            _raise_field_errors(exc)
+            raise field_errors(exc) from exc
         return Response(EntitySerializer(entity).data)
 
 
@@ -181,7 +178,7 @@ class EntitySubmitApi(APIView):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         except TransitionError as exc:
-            return Response({"detail": str(exc), "code": exc.code}, status=status.HTTP_409_CONFLICT)
+            return conflict(exc)
         return Response(EntitySerializer(entity).data)
 
 

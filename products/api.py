@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from beian.api_errors import conflict, field_errors
 from filers.api import IsFiler
 from review.services import TransitionError
 
@@ -77,16 +77,6 @@ class ProductSerializer(serializers.ModelSerializer):
         extra_kwargs = {"url": {"validators": []}}
 
 
-def _errors(exc: ValidationError):
-    return ApiValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
-
-
-def _conflict(exc: Exception) -> Response:
-    return Response(
-        {"detail": str(exc), "code": getattr(exc, "code", "conflict")}, status=status.HTTP_409_CONFLICT
-    )
-
-
 class ProductListApi(APIView):
     permission_classes = [IsFiler]
 
@@ -107,7 +97,7 @@ class ProductListApi(APIView):
                 entity=request.user.entity, actor=request.user, data=payload.validated_data
             )
         except ValidationError as exc:
-            raise _errors(exc) from exc
+            raise field_errors(exc) from exc
         return Response(ProductSerializer(product).data, status=status.HTTP_201_CREATED)
 
 
@@ -129,9 +119,9 @@ class ProductDetailApi(APIView):
         try:
             product = product_update(product=product, actor=request.user, data=payload.validated_data)
         except ValidationError as exc:
-            raise _errors(exc) from exc
+            raise field_errors(exc) from exc
         except ProductLocked as exc:
-            return _conflict(exc)
+            return conflict(exc)
         return Response(ProductSerializer(product).data)
 
     @extend_schema(responses={204: None, 409: OpenApiResponse()})
@@ -139,7 +129,7 @@ class ProductDetailApi(APIView):
         try:
             product_delete(product=self._product(request, pk), actor=request.user)
         except (ProductInUse, ProductLocked) as exc:
-            return _conflict(exc)
+            return conflict(exc)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -154,9 +144,9 @@ class ProductSubmitApi(APIView):
         try:
             product_submit(product=product, actor=request.user)
         except ValidationError as exc:
-            raise _errors(exc) from exc
+            raise field_errors(exc) from exc
         except TransitionError as exc:
-            return _conflict(exc)
+            return conflict(exc)
         return Response(ProductSerializer(product).data)
 
 
@@ -171,9 +161,9 @@ class PathCreateApi(APIView):
         try:
             path = path_create(product=product, actor=request.user, steps=payload.validated_data["steps"])
         except ValidationError as exc:
-            raise _errors(exc) from exc
+            raise field_errors(exc) from exc
         except ProductLocked as exc:
-            return _conflict(exc)
+            return conflict(exc)
         return Response(PathSerializer(path).data, status=status.HTTP_201_CREATED)
 
 
@@ -191,9 +181,9 @@ class PathDetailApi(APIView):
         try:
             path = path_update(path=path, actor=request.user, steps=payload.validated_data["steps"])
         except ValidationError as exc:
-            raise _errors(exc) from exc
+            raise field_errors(exc) from exc
         except ProductLocked as exc:
-            return _conflict(exc)
+            return conflict(exc)
         return Response(PathSerializer(path).data)
 
     @extend_schema(responses={204: None, 409: OpenApiResponse()})
@@ -201,7 +191,7 @@ class PathDetailApi(APIView):
         try:
             path_delete(path=self._path(request, pk), actor=request.user)
         except (ProductInUse, ProductLocked) as exc:
-            return _conflict(exc)
+            return conflict(exc)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -218,9 +208,9 @@ class FunctionCreateApi(APIView):
         try:
             function = function_create(path=path, actor=request.user, data=payload.validated_data)
         except ValidationError as exc:
-            raise _errors(exc) from exc
+            raise field_errors(exc) from exc
         except ProductLocked as exc:
-            return _conflict(exc)
+            return conflict(exc)
         return Response(FunctionSerializer(function).data, status=status.HTTP_201_CREATED)
 
 
@@ -240,9 +230,9 @@ class FunctionDetailApi(APIView):
         try:
             function = function_update(function=function, actor=request.user, data=payload.validated_data)
         except ValidationError as exc:
-            raise _errors(exc) from exc
+            raise field_errors(exc) from exc
         except ProductLocked as exc:
-            return _conflict(exc)
+            return conflict(exc)
         return Response(FunctionSerializer(function).data)
 
     @extend_schema(responses={204: None, 409: OpenApiResponse()})
@@ -250,5 +240,5 @@ class FunctionDetailApi(APIView):
         try:
             function_delete(function=self._function(request, pk), actor=request.user)
         except (ProductInUse, ProductLocked) as exc:
-            return _conflict(exc)
+            return conflict(exc)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -10,6 +10,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from beian.api_errors import conflict
+
 from .deadlines import working_days_left
 from .diff import revision_diff
 from .numbers import number_parse
@@ -143,7 +145,7 @@ class ActApi(APIView):
                 obj=obj, action=action, actor=request.user, reason=request.data.get("reason", "")
             )
         except TransitionError as exc:
-            return Response({"detail": str(exc), "code": exc.code}, status=status.HTTP_409_CONFLICT)
+            return conflict(exc)
         return Response({"id": obj.pk, "state": obj.state, "from": event.from_state, "to": event.to_state})
 
 
