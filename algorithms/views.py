@@ -8,6 +8,7 @@ import django_filters
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -245,6 +246,15 @@ def draft_delete(request, pk: int):
     return redirect("algorithms:drafts")
 
 
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Filings not yet reviewed sort after the reviewed ones in either direction, on every database."""
+
+    def get_ordering_value(self, param):
+        descending = param.startswith("-")
+        field = F(self.param_map[param.lstrip("-")])
+        return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+
+
 class FilingFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(
         label=gettext_lazy("状态"), choices=State.choices, empty_label=gettext_lazy("全部")
@@ -252,7 +262,7 @@ class FilingFilter(django_filters.FilterSet):
     algo_type = django_filters.ChoiceFilter(
         label=gettext_lazy("算法类型"), choices=AlgorithmType.choices, empty_label=gettext_lazy("全部")
     )
-    order = django_filters.OrderingFilter(
+    order = NullsLastOrderingFilter(
         label=gettext_lazy("排序"),
         fields=(("submitted_at", "submitted_at"), ("reviewed_at", "reviewed_at")),
         field_labels={"submitted_at": gettext_lazy("提交时间"), "reviewed_at": gettext_lazy("审核时间")},
