@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from review.models import Notification, ReviewEvent
@@ -341,3 +342,48 @@ def test_rev_02_a_change_shows_a_field_by_field_diff_to_the_reviewer(client, fil
     api = APIClient()
     api.force_authenticate(ReviewerFactory())
     assert api.get(f"/api/v1/review/filing/{filing.pk}/").json()["diff"][0]["field"] == "basic.main_use"
+
+
+FILER_SUBMIT_URL = {
+    "entity": lambda obj: "/api/v1/entity/submit/",
+    "product": lambda obj: f"/api/v1/products/{obj.pk}/submit/",
+    "filing": lambda obj: f"/api/v1/filings/{obj.pk}/submit/",
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_rev_01_filer_moves_through_the_api_and_a_refused_one_is_409(kind, filer):
+    """submit (draft → submitted) and modify (approved → modified) through each kind's endpoint; the same
+    call while the item is under review is refused with 409 and changes nothing."""
+    obj = _make(kind, filer)
+    reviewer = ReviewerFactory()
+    api = APIClient()
+    api.force_authenticate(filer)
+    url = FILER_SUBMIT_URL[kind](obj)
+    body = {"commitment": True}
+    transition_perform(obj=obj, action=Action.CLAIM, actor=reviewer)
+    events = ReviewEvent.objects.count()
+    refused = api.post(url, body, format="json")
+    assert refused.status_code == 409 and "审核中" in refused.json()["detail"]
+    obj.refresh_from_db()
+    assert obj.state == State.UNDER_REVIEW and ReviewEvent.objects.count() == events
+    transition_perform(obj=obj, action=Action.APPROVE, actor=reviewer)
+    changed = api.post(url, body, format="json")
+    assert changed.status_code == 200, changed.json()
+    obj.refresh_from_db()
+    assert obj.state == State.MODIFIED
+
+
+def test_rev_01_cancel_through_the_api(filer):
+    filing = approve_item(_make("filing", filer))
+    api = APIClient()
+    api.force_authenticate(filer)
+    today = timezone.localdate().isoformat()
+    assert (
+        api.post(f"/api/v1/filings/{filing.pk}/cancel/", {"terminated_on": today}, format="json").status_code
+        == 200
+    )
+    filing.refresh_from_db()
+    assert filing.state == State.CANCELLED
+    again = api.post(f"/api/v1/filings/{filing.pk}/cancel/", {"terminated_on": today}, format="json")
+    assert again.status_code == 409
