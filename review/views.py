@@ -70,6 +70,7 @@ def queue(request):
                 "obj": obj,
                 "left": left,
                 "overdue": left is not None and left < 0,
+                "overdue_days": -left if left is not None and left < 0 else 0,
                 "entity": getattr(obj, "entity", obj),
                 "is_change": obj.approved_revision_id is not None,
             }
