@@ -158,7 +158,11 @@ def filing_step(request, pk: int, step: int):
         messages.error(request, _("该备案正在审核中或已终止，不能修改。"))
         return redirect("algorithms:detail", pk=filing.pk)
     if request.method == "GET":
-        return render(request, "algorithms/step.html", _step_context(filing, step, {}))
+        # Arriving from step ④'s list of what is missing (?check=1): say at each field what it needs.
+        errors = {}
+        if request.GET.get("check"):
+            errors = _problem_errors([p for p in filing_problems(filing=filing) if p.step == step])
+        return render(request, "algorithms/step.html", _step_context(filing, step, errors))
 
     action = request.POST.get("action", "save")
     kwargs, errors = _parse_step(request, filing, step)

@@ -452,3 +452,13 @@ def test_alg_04_and_07_filings_through_the_api(ready):
     assert submitted.status_code == 200 and submitted.json()["state"] == "submitted"
     assert api.get("/api/v1/filings/").json()["results"][0]["id"] == fid
     assert api.post(f"/api/v1/filings/{fid}/submit/", {"commitment": True}, format="json").status_code == 409
+
+
+def test_alg_07_a_link_from_the_missing_list_says_at_the_field_what_it_needs(client, ready):
+    filer, _ = ready
+    _login(client, filer)
+    filing = filing_create(entity=filer.entity, actor=filer)
+    plain = client.get(reverse("algorithms:step", args=[filing.pk, 1]))
+    assert plain.context["errors"] == {}  # a first visit is not scolded
+    checked = client.get(reverse("algorithms:step", args=[filing.pk, 1]), {"check": "1"})
+    assert checked.context["errors"]["self_assessment"] == ["请上传《算法安全自评估报告》。"]

@@ -23,15 +23,30 @@
 
   var tree = document.querySelector("[data-coverage-tree]");
   if (tree) {
+    var note = tree.dataset.coveredNote || "（已覆盖）";
+    var title = tree.dataset.coveredTitle || "已通过上级勾选覆盖";
+    // A box is covered when any box above it (its path, its product) is checked. The note is text in
+    // the label, so screen readers say it too.
     var sync = function () {
-      tree.querySelectorAll("input[data-level=product], input[data-level=path]").forEach(function (box) {
-        var scope = box.closest("li");
-        scope.querySelectorAll("ul input[type=checkbox]").forEach(function (child) {
-          var inherited = box.checked || (child.closest("li.tree-path") && child.closest("li.tree-path") !== scope &&
-            child.closest("li.tree-path").querySelector("input[data-level=path]").checked);
-          child.closest("label").classList.toggle("inherited", !!inherited);
-          child.title = inherited ? "已通过上级勾选覆盖" : "";
-        });
+      tree.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+        var inherited = false;
+        for (var li = box.closest("li").parentElement.closest("li"); li && tree.contains(li);
+          li = li.parentElement.closest("li")) {
+          var above = li.querySelector(":scope > label input[type=checkbox]");
+          if (above && above.checked) { inherited = true; break; }
+        }
+        var label = box.closest("label");
+        var shown = label.querySelector(".covered-note");
+        label.classList.toggle("inherited", inherited);
+        if (inherited && !shown) {
+          shown = document.createElement("span");
+          shown.className = "covered-note";
+          shown.textContent = note;
+          label.appendChild(shown);
+        } else if (!inherited && shown) {
+          shown.remove();
+        }
+        box.title = inherited ? title : "";
       });
     };
     tree.addEventListener("change", sync);
@@ -43,6 +58,35 @@
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
     });
   });
+
+  // A field's error messages describe its controls, as on the other forms: a screen reader reads the
+  // message with the field, and the control is marked invalid.
+  document.querySelectorAll("form.wizard .field-error").forEach(function (field) {
+    var ids = [];
+    field.querySelectorAll(".error").forEach(function (message, i) {
+      if (!message.id) message.id = (field.id || "field") + "-error-" + i;
+      ids.push(message.id);
+    });
+    if (!ids.length) return;
+    field.querySelectorAll("input:not([type=hidden]), select, textarea").forEach(function (control) {
+      var described = (control.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      control.setAttribute("aria-describedby", described.concat(ids).join(" "));
+      control.setAttribute("aria-invalid", "true");
+    });
+  });
+
+  // A link from step ④'s list of what is missing (…#field-name) lands on the field: its control gets
+  // the focus, so typing can start there (the field itself is the scroll target).
+  var focusTarget = function () {
+    if (location.hash.indexOf("#field-") !== 0) return;
+    var field = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    var control = field && field.querySelector("input:not([type=hidden]), select, textarea");
+    if (control) control.focus({ preventScroll: true });
+  };
+  window.addEventListener("hashchange", focusTarget);
+  // After "load": the browser's own scroll to the fragment would otherwise take the focus back.
+  if (document.readyState === "complete") focusTarget();
+  else window.addEventListener("load", function () { setTimeout(focusTarget, 0); });
 
   var roles = document.querySelectorAll("input[name=role]");
   var supporterOnly = document.querySelector("[data-supporter-only]");
