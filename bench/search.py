@@ -219,8 +219,16 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
+class Entity:
+    __slots__ = ("name", "brand", "county", "code", "grams", "sequences")
+
+    def __init__(self, name: str, brand: str, county: str, code: str, grams: tuple[str, ...]):
+        self.name, self.brand, self.county, self.code, self.grams = name, brand, county, code, grams
+        self.sequences: dict[str, int] = {}  # the last sequence number by algorithm type (NUM-02)
+
+
 class Generator:
-    """Deterministic filings: entities with 1–40 filings each, each entity's numbers as NUM-02 issues them."""
+    """Deterministic filings; each entity's numbers as NUM-02 issues them (code, type, year, sequence)."""
 
     def __init__(self, seed: int = 20240101):
         from public_search.services import grams_of
@@ -231,6 +239,7 @@ class Generator:
         self.names_used: set[str] = set()
         self.codes = iter(random.Random(seed + 1).sample(range(1_000_000, 10_000_000), 3_000_000))
         self.gram_cache: dict[str, set[str]] = {}
+        self.interned: dict[str, str] = {}
         self.types = list(ALGORITHMS)
         self.type_weights = list(itertools.accumulate(ALGORITHMS[t][0] for t in self.types))
         self.city_weights = list(itertools.accumulate(c[2] for c in CITIES))
@@ -253,7 +262,7 @@ class Generator:
             brand += rng.choice(BRAND_HEADS) + rng.choice(BRAND_TAILS)
         return brand
 
-    def entity(self) -> dict:
+    def entity(self) -> Entity:
         rng = self.rng
         while True:
             city, counties, _w = rng.choices(CITIES, cum_weights=self.city_weights)[0]
@@ -267,52 +276,36 @@ class Generator:
             if name not in self.names_used:
                 break
         self.names_used.add(name)
-        return {
-            "name": name,
-            "brand": brand,
-            "county": rng.choice(counties),
-            "code": str(next(self.codes)),
-            "sequences": {},
-            "grams": self.grams_of(name),
-        }
-
-    def filings_per_entity(self) -> int:
-        r = self.rng.random()
-        if r < 0.45:
-            return 1
-        if r < 0.65:
-            return 2
-        if r < 0.77:
-            return 3
-        if r < 0.85:
-            return 4
-        if r < 0.97:
-            return self.rng.randint(5, 10)
-        return self.rng.randint(11, 40)
+        grams = tuple(self.interned.setdefault(g, g) for g in self.grams_of(name))
+        return Entity(name, brand, rng.choice(counties), str(next(self.codes)), grams)
 
     def rows(self, n: int):
-        """COPY lines (text format) of filings 1…n."""
-        filing_id = 0
-        while filing_id < n:
-            entity = self.entity()
-            for _ in range(min(self.filings_per_entity(), n - filing_id)):
-                filing_id += 1
-                yield self._row(filing_id, entity)
+        """COPY lines (text format) of filings 1…n in the order they were approved, as the table fills
+        in production: about a third by a new entity, the rest by one already there (the older an entity,
+        the more filings it has), approval dates rising with the id, more of them each year."""
+        entities: list[Entity] = []
+        for filing_id in range(1, n + 1):
+            if not entities or self.rng.random() < 0.32:
+                entities.append(self.entity())
+                entity = entities[-1]
+            else:
+                entity = entities[self.rng.randrange(len(entities))]
+            day = int(DAYS * ((filing_id - 0.5) / n) ** 0.8) + self.rng.randint(-5, 5)
+            yield self._row(filing_id, entity, DAY0 + dt.timedelta(days=min(max(day, 0), DAYS - 1)))
 
-    def _row(self, filing_id: int, entity: dict) -> str:
+    def _row(self, filing_id: int, entity: Entity, approved_on: dt.date) -> str:
         rng = self.rng
         role = "supporter" if rng.random() < 0.15 else "provider"
         algo_type = "01" if role == "supporter" else rng.choices(self.types, cum_weights=self.type_weights)[0]
         r = rng.random()
-        product = entity["brand"] + rng.choice(PRODUCT_WORDS) if r < 0.4 else entity["brand"]
+        product = entity.brand + rng.choice(PRODUCT_WORDS) if r < 0.4 else entity.brand
         prefix = product if r < 0.9 else ""
         name = prefix + rng.choice(ALGORITHMS[algo_type][1])
-        approved_on = DAY0 + dt.timedelta(days=rng.randrange(DAYS))
-        sequence = entity["sequences"].get(algo_type, 0) + 1
-        entity["sequences"][algo_type] = sequence
+        sequence = entity.sequences.get(algo_type, 0) + 1
+        entity.sequences[algo_type] = sequence
         number = self.number_compose(
-            county=entity["county"],
-            entity_code=entity["code"],
+            county=entity.county,
+            entity_code=entity.code,
             algo_type=algo_type,
             year=approved_on.year,
             sequence=sequence,
@@ -351,7 +344,7 @@ class Generator:
             "scenarios": SCENARIOS.format(p=product),
             "purpose": main_use,
         }
-        grams = " ".join(sorted(entity["grams"] | self._grams(name)))
+        grams = " ".join(sorted(self._grams(name).union(entity.grams)))
         changed_at = f"{approved_on.isoformat()} {rng.randint(9, 17):02d}:{rng.randint(0, 59):02d}:00+08"
         return (
             "\t".join(
@@ -361,8 +354,8 @@ class Generator:
                     _escape(name),
                     algo_type,
                     role,
-                    _escape(entity["name"]),
-                    entity["county"][:2],
+                    _escape(entity.name),
+                    entity.county[:2],
                     _escape(products),
                     _escape(main_use),
                     state,
@@ -530,8 +523,29 @@ def load(bench_url: str, n: int) -> None:
         cur.execute(definition)
         log(f"index {name}: {time.perf_counter() - t:.1f} s")
     index_s = time.perf_counter() - started - copy_s
+    # The posting lists (public_search.PublicGram), written in SQL from the loaded grams, the way
+    # public_refresh writes them row by row; their primary key and index are built after the insert.
+    t = time.perf_counter()
+    postings = "public_search_publicgram"
+    cur.execute(
+        f"SELECT conname FROM pg_constraint WHERE conrelid = '{postings}'::regclass AND contype = 'f'"
+    )
+    for (fk,) in cur.fetchall():
+        cur.execute(f'ALTER TABLE {postings} DROP CONSTRAINT "{fk}"')
+    cur.execute(f"ALTER TABLE {postings} DROP CONSTRAINT IF EXISTS {postings}_pkey")
+    cur.execute("DROP INDEX IF EXISTS public_gram_filing")
+    cur.execute(
+        f"INSERT INTO {postings} (gram, approved_on, filing_id) "
+        f"SELECT DISTINCT unnest(string_to_array(grams, ' ')), approved_on, filing_id FROM {TABLE}"
+    )
+    cur.execute(f"ALTER TABLE {postings} ADD PRIMARY KEY (gram, approved_on, filing_id)")
+    cur.execute(f"CREATE INDEX public_gram_filing ON {postings} (filing_id)")
+    postings_s = time.perf_counter() - t
+    log(f"posting lists: {postings_s:.1f} s")
+    index_s += postings_s
     t = time.perf_counter()
     cur.execute(f"VACUUM ANALYZE {TABLE}")
+    cur.execute(f"VACUUM ANALYZE {postings}")
     vacuum_s = time.perf_counter() - t
     cur.execute(
         "SELECT pg_size_pretty(pg_table_size(%s)), pg_size_pretty(pg_indexes_size(%s))", [TABLE, TABLE]

@@ -52,3 +52,26 @@ class PublicFiling(models.Model):
 
 from .models_announcements import Announcement  # noqa: E402,F401
 from .models_lists import ListExport  # noqa: E402,F401
+
+
+class PublicGram(models.Model):
+    """One posting: a filing whose names contain `gram` (a character or a pair of neighbouring ones).
+
+    The primary key (gram, approved_on, filing) is the posting list of each gram in date order, so a 1- or
+    2-character query reads the newest 20 matches straight off the index, however common the gram is.
+    """
+
+    pk = models.CompositePrimaryKey("gram", "approved_on", "filing")
+    gram = models.CharField(max_length=2)
+    approved_on = models.DateField()
+    filing = models.ForeignKey(
+        PublicFiling, on_delete=models.CASCADE, related_name="postings", db_index=False
+    )
+
+    class Meta:
+        verbose_name = _("检索词条")
+        verbose_name_plural = _("检索词条")
+        indexes = [models.Index(fields=["filing"], name="public_gram_filing")]
+
+    def __str__(self) -> str:
+        return f"{self.gram}→{self.filing_id}"

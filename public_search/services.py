@@ -16,7 +16,7 @@ from review.numbers import number_parse
 from review.selectors import review_history
 from review.transitions import Action, State
 
-from .models import PublicFiling, PublicState
+from .models import PublicFiling, PublicGram, PublicState
 
 _SEPARATORS = re.compile(r"[\s\u3000]+")
 
@@ -166,6 +166,10 @@ def public_refresh(*, filing: Filing) -> PublicFiling | None:
             "grams": " ".join(sorted(grams_of(entity_name, basic.get("name", "")))),
         },
     )
+    PublicGram.objects.filter(filing=record).delete()
+    PublicGram.objects.bulk_create(
+        PublicGram(gram=gram, approved_on=record.approved_on, filing=record) for gram in record.grams.split()
+    )
     return record
 
 
@@ -183,6 +187,64 @@ def _gram_filter(queryset: QuerySet, grams: list[str]) -> QuerySet:
     return queryset.alias(gram_array=array).filter(gram_array__contains=grams)
 
 
+class PostingSearch:
+    """A name search read off the posting lists, newest first (PUB-01, PUB-02), for the paginator.
+
+    Up to two characters the query is itself a gram: its posting list, in date order, is the answer.
+    Longer queries walk the list of their rarest bigram newest-first and keep the filings whose names
+    contain the whole query. With sort=relevance, exact name matches come first.
+    """
+
+    def __init__(self, query: str, *, relevance: bool):
+        self.needle = _SEPARATORS.sub("", query)
+        grams = query_grams(query)
+        self.gram = min(grams, key=self._capped_frequency) if len(grams) > 1 else grams[0]
+        self.exact = (
+            list(
+                PublicFiling.objects.filter(Q(entity_name=self.needle) | Q(name=self.needle))
+                .order_by("-approved_on", "-filing_id")
+                .values_list("pk", flat=True)[:50]
+            )
+            if relevance
+            else []
+        )
+
+    @staticmethod
+    def _capped_frequency(gram: str, cap: int = 20000) -> int:
+        return PublicGram.objects.filter(gram=gram)[:cap].count()
+
+    def _postings(self):
+        postings = PublicGram.objects.filter(gram=self.gram)
+        if len(self.needle) > 2:
+            postings = postings.filter(
+                Q(filing__entity_name__icontains=self.needle) | Q(filing__name__icontains=self.needle)
+            )
+        if self.exact:
+            postings = postings.exclude(filing_id__in=self.exact)
+        return postings.order_by("-approved_on", "-filing_id")
+
+    def count(self, cap: int | None = None) -> int:
+        postings = self._postings()
+        return len(self.exact) + (postings[:cap].count() if cap else postings.count())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[0:None])
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, index.stop
+        exact = self.exact[start:stop]
+        rest_start = max(0, start - len(self.exact))
+        rest_stop = None if stop is None else max(0, stop - len(self.exact))
+        ids = exact + list(self._postings().values_list("filing_id", flat=True)[rest_start:rest_stop])
+        records = PublicFiling.objects.in_bulk(ids)
+        return [records[i] for i in ids if i in records]
+
+
 def public_search(
     *,
     q: str = "",
@@ -192,29 +254,25 @@ def public_search(
     state: str = "",
     year: str = "",
     sort: str = "relevance",
-) -> QuerySet[PublicFiling]:
-    """PUB-01: a filing number finds that filing exactly; anything else is a partial name match."""
+):
+    """PUB-01: a filing number finds that filing exactly; anything else is a partial name match.
+
+    A name query without filters reads the posting lists (PostingSearch); with filters it intersects
+    the gram index with them. Both give the newest filings first.
+    """
     queryset = PublicFiling.objects.all()
     q = (q or "").strip()
     parsed = number_parse(q)
     if parsed.digits:
         return queryset.filter(number=parsed.digits)
+    filtered = any((algo_type, role, province, state, year.isdigit()))
+    if q and query_grams(q) and not filtered:
+        return PostingSearch(q, relevance=sort != "date")
     if q:
-        grams = query_grams(q)
         needle = _SEPARATORS.sub("", q)
-        queryset = _gram_filter(queryset, grams).filter(
+        queryset = _gram_filter(queryset, query_grams(q)).filter(
             Q(entity_name__icontains=needle) | Q(name__icontains=needle)
         )
-        if sort == "relevance":
-            queryset = queryset.annotate(
-                relevance=Case(
-                    When(entity_name=needle, then=Value(0)),
-                    When(name=needle, then=Value(0)),
-                    When(entity_name__startswith=needle, then=Value(1)),
-                    default=Value(2),
-                    output_field=IntegerField(),
-                )
-            ).order_by("relevance", "-approved_on", "-filing_id")
     if algo_type:
         queryset = queryset.filter(algo_type=algo_type)
     if role:
@@ -225,9 +283,12 @@ def public_search(
         queryset = queryset.filter(state=state)
     if year.isdigit():
         queryset = queryset.filter(approved_on__year=int(year))
-    if sort == "date" or not q:
-        queryset = queryset.order_by("-approved_on", "-filing_id")
-    return queryset
+    if q and sort != "date":
+        exact = Case(
+            When(Q(entity_name=q) | Q(name=q), then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
+        return queryset.annotate(relevance=exact).order_by("relevance", "-approved_on", "-filing_id")
+    return queryset.order_by("-approved_on", "-filing_id")
 
 
 def type_counts() -> list[tuple[str, str, int]]:

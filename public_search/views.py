@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -15,7 +16,7 @@ from filers.regions import provinces
 from review.api import number_check
 
 from .models import PublicFiling, PublicState
-from .services import public_search, type_counts
+from .services import PostingSearch, public_search, type_counts
 
 PAGE_SIZE = 20
 BADGE_FONTS = "Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif"
@@ -30,9 +31,13 @@ def home(request):
 
 
 class CappedPaginator(Paginator):
-    @property
+    """Counts at most COUNT_CAP + 1 matches, once per page (the ordering plays no part in a count)."""
+
+    @cached_property
     def count(self) -> int:
-        return min(self.object_list[: COUNT_CAP + 1].count(), COUNT_CAP + 1)
+        if isinstance(self.object_list, PostingSearch):
+            return self.object_list.count(cap=COUNT_CAP + 1)
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
 
 
 @require_GET

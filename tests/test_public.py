@@ -188,18 +188,36 @@ def test_pub_02_open_data_api_with_cursor_and_rate_limit(monkeypatch, django_cap
 
 
 @requires_postgres
-def test_pub_01_one_and_two_character_queries_use_the_gram_index(django_capture_on_commit_callbacks):
+def test_pub_01_name_queries_use_an_index_for_one_and_two_characters(django_capture_on_commit_callbacks):
+    """1–2 characters read the gram's posting list off its primary key in date order; with filters the
+    GIN index over the name grams intersects them (pg_trgm would need 3+ characters)."""
+    from public_search.models import PublicGram
+
     _published(django_capture_on_commit_callbacks)
     with connection.cursor() as cursor:
         cursor.execute(
             "SET enable_seqscan = off"
         )  # a handful of rows: make the planner show its index choice
+        cursor.execute("SET enable_bitmapscan = off")
+        cursor.execute("SET enable_sort = off")
+        for q in ("星", "星河"):
+            search = public_search(q=q, sort="date")
+            sql, params = search._postings()[:20].query.sql_with_params()
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "public_search_publicgram_pkey" in plan and "Sort" not in plan, plan
+        cursor.execute("SET enable_bitmapscan = on")
+        cursor.execute("SET enable_sort = on")
+        from public_search.services import _gram_filter
+
         for q in ("星", "星河", "星河智"):
-            sql, params = public_search(q=q, sort="date")[:20].query.sql_with_params()
+            filtered = _gram_filter(PublicFiling.objects.all(), query_grams(q)).order_by("-approved_on")
+            sql, params = filtered[:20].query.sql_with_params()
             cursor.execute("EXPLAIN " + sql, params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
             assert "public_filing_grams_gin" in plan, plan
         cursor.execute("SET enable_seqscan = on")
+    assert PublicGram.objects.filter(gram="星河").exists()
 
 
 PRIVATE_MARKERS = {
