@@ -480,10 +480,13 @@ def load(bench_url: str, n: int) -> None:
     cur = conn.cursor()
     # The public projection alone is loaded: its foreign key to algorithms_filing is dropped (in this
     # database only), and its indexes and unique constraints are rebuilt after COPY, as a bulk load does.
-    cur.execute("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'", [TABLE])
-    for (fk,) in cur.fetchall():
-        cur.execute(f'ALTER TABLE {TABLE} DROP CONSTRAINT "{fk}"')
-        log(f"dropped foreign key {fk} (bench database only)")
+    for table in (TABLE, "public_search_publicgram"):
+        cur.execute(
+            "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'", [table]
+        )
+        for (fk,) in cur.fetchall():
+            cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{fk}"')
+            log(f"dropped foreign key {fk} (bench database only)")
     cur.execute(
         "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
         "WHERE conrelid = %s::regclass AND contype IN ('p', 'u') ORDER BY contype",
@@ -527,11 +530,6 @@ def load(bench_url: str, n: int) -> None:
     # public_refresh writes them row by row; their primary key and index are built after the insert.
     t = time.perf_counter()
     postings = "public_search_publicgram"
-    cur.execute(
-        f"SELECT conname FROM pg_constraint WHERE conrelid = '{postings}'::regclass AND contype = 'f'"
-    )
-    for (fk,) in cur.fetchall():
-        cur.execute(f'ALTER TABLE {postings} DROP CONSTRAINT "{fk}"')
     cur.execute(f"ALTER TABLE {postings} DROP CONSTRAINT IF EXISTS {postings}_pkey")
     cur.execute("DROP INDEX IF EXISTS public_gram_filing")
     cur.execute(

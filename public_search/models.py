@@ -20,10 +20,10 @@ class PublicFiling(models.Model):
         "algorithms.Filing", on_delete=models.CASCADE, primary_key=True, related_name="public"
     )
     number = models.CharField(_("备案编号"), max_length=21, unique=True, null=True, blank=True)
-    name = models.CharField(_("算法名称"), max_length=100)
+    name = models.CharField(_("算法名称"), max_length=100, db_index=True)
     algo_type = models.CharField(_("算法类型"), max_length=2, db_index=True)
     role = models.CharField(_("角色"), max_length=16)
-    entity_name = models.CharField(_("主体名称"), max_length=200)
+    entity_name = models.CharField(_("主体名称"), max_length=200, db_index=True)
     province_code = models.CharField(_("省份"), max_length=2, db_index=True)
     products = models.CharField(_("应用产品"), max_length=1000, blank=True)
     main_use = models.TextField(_("主要用途"), blank=True)

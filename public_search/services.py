@@ -205,7 +205,8 @@ class PostingSearch:
                 .order_by("-approved_on", "-filing_id")
                 .values_list("pk", flat=True)[:50]
             )
-            if relevance
+            # An exact name of one or two characters is not one anyone files under: skip the look-up.
+            if relevance and len(self.needle) > 2
             else []
         )
 
