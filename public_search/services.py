@@ -210,21 +210,50 @@ class PostingSearch:
             else []
         )
 
+    FIRST_WINDOW, LAST_WINDOW = 100, 4000  # postings read per step of a walk, growing fourfold
+    BUDGET = 200_000  # postings a walk reads at most before it stops counting
+
     @staticmethod
-    def _capped_frequency(gram: str, cap: int = 20000) -> int:
+    def _capped_frequency(gram: str, cap: int = 2000) -> int:
         return PublicGram.objects.filter(gram=gram)[:cap].count()
 
     def _postings(self):
+        """The gram's posting list, newest first (one or two characters: the answer itself)."""
         postings = PublicGram.objects.filter(gram=self.gram)
-        if len(self.needle) > 2:
-            postings = postings.filter(
-                Q(filing__entity_name__icontains=self.needle) | Q(filing__name__icontains=self.needle)
-            )
         if self.exact:
             postings = postings.exclude(filing_id__in=self.exact)
         return postings.order_by("-approved_on", "-filing_id")
 
+    def _walk(self, need: int) -> list[int]:
+        """Three or more characters: read the rarest bigram's list newest-first in windows (each an index
+        range scan in key order) and keep the filings whose names contain the whole query."""
+        found: list[int] = []
+        last, read, exact, size = None, 0, set(self.exact), self.FIRST_WINDOW
+        while len(found) < need and read < self.BUDGET:
+            window = PublicGram.objects.filter(gram=self.gram)
+            if last is not None:
+                window = window.filter(pk__lt=(self.gram, *last))
+            rows = list(
+                window.order_by("-approved_on", "-filing_id").values_list("approved_on", "filing_id")[:size]
+            )
+            if not rows:
+                break
+            read, last = read + len(rows), rows[-1]
+            candidates = [f for _, f in rows if f not in exact]
+            hits = set(
+                PublicFiling.objects.filter(pk__in=candidates)
+                .filter(Q(entity_name__icontains=self.needle) | Q(name__icontains=self.needle))
+                .values_list("pk", flat=True)
+            )
+            found += [f for f in candidates if f in hits]
+            if len(rows) < size:
+                break
+            size = min(size * 4, self.LAST_WINDOW)
+        return found
+
     def count(self, cap: int | None = None) -> int:
+        if len(self.needle) > 2:
+            return len(self.exact) + len(self._walk(cap or 10_000))
         postings = self._postings()
         return len(self.exact) + (postings[:cap].count() if cap else postings.count())
 
@@ -241,7 +270,11 @@ class PostingSearch:
         exact = self.exact[start:stop]
         rest_start = max(0, start - len(self.exact))
         rest_stop = None if stop is None else max(0, stop - len(self.exact))
-        ids = exact + list(self._postings().values_list("filing_id", flat=True)[rest_start:rest_stop])
+        if len(self.needle) > 2:
+            rest = self._walk(rest_stop if rest_stop is not None else 10_000)[rest_start:rest_stop]
+        else:
+            rest = list(self._postings().values_list("filing_id", flat=True)[rest_start:rest_stop])
+        ids = exact + rest
         records = PublicFiling.objects.in_bulk(ids)
         return [records[i] for i in ids if i in records]
 
