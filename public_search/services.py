@@ -214,7 +214,7 @@ class PostingSearch:
     BUDGET = 200_000  # postings a walk reads at most before it stops counting
 
     @staticmethod
-    def _capped_frequency(gram: str, cap: int = 2000) -> int:
+    def _capped_frequency(gram: str, cap: int = 10000) -> int:
         return PublicGram.objects.filter(gram=gram)[:cap].count()
 
     def _postings(self):
