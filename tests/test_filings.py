@@ -262,8 +262,8 @@ def test_alg_07_submit_page_lists_everything_missing_with_links_and_keeps_data(c
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="missing"' in html
-    assert reverse("algorithms:step", args=[filing.pk, 1]) + "#field-self_assessment" in html
-    assert reverse("algorithms:step", args=[filing.pk, 2]) + "#field-intro" in html
+    assert reverse("algorithms:step", args=[filing.pk, 1]) + "?check=1#field-self_assessment" in html
+    assert reverse("algorithms:step", args=[filing.pk, 2]) + "?check=1#field-intro" in html
     assert "我承诺上述填报信息真实有效" in html
     filing.refresh_from_db()
     assert filing.state == State.DRAFT and filing.data["basic"]["name"] == BASIC["name"]
