@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy
 from filers.models import Attachment, Entity
 from products.models import Function, FunctionPath, Product
 from review.deadlines import deadline_open
-from review.models import DeadlineKind, revision_create
-from review.services import row_lock, transition_perform
+from review.models import DeadlineKind
+from review.services import row_lock, submission_perform, transition_perform, working_copy_edited
 from review.transitions import Action, State
 
 from .models import AlgorithmType, Coverage, Filing, Role
@@ -160,12 +160,8 @@ def filing_save_step(
     _derive_columns(filing)
     filing.last_step = step
     filing.last_saved_at = timezone.now()
-    if filing.state == State.REJECTED:
-        transition_perform(obj=filing, action=Action.REOPEN, actor=actor)
     filing.save()
-    if filing.state in (State.SUBMITTED, State.MODIFIED) and filing.pending_revision_id:
-        filing.pending_revision = revision_create(subject=filing, data=filing.revision_data(), actor=actor)
-        filing.save(update_fields=["pending_revision"])
+    working_copy_edited(obj=filing, actor=actor)
     _open_filer_deadlines(filing)
     return filing
 
@@ -376,12 +372,9 @@ def filing_submit(*, filing: Filing, actor, commitment: bool) -> Filing:
     problems = filing_problems(filing=filing, commitment=commitment)
     if problems:
         raise FilingIncomplete(problems)
-    if filing.state == State.REJECTED:
-        transition_perform(obj=filing, action=Action.REOPEN, actor=actor)
-    action = Action.MODIFY if filing.state == State.APPROVED else Action.SUBMIT
     filing.submitted_at = timezone.now()
     filing.save(update_fields=["submitted_at"])
-    transition_perform(obj=filing, action=action, actor=actor)
+    submission_perform(obj=filing, actor=actor)
     return filing
 
 

@@ -10,8 +10,7 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 
-from review.services import transition_perform
-from review.transitions import Action, State
+from review.services import submission_perform, working_copy_edited
 
 from .models import Attachment, AttachmentKind, Entity, Role, User
 from .regions import province_code as normalise_province
@@ -141,11 +140,6 @@ def entity_missing(*, entity: Entity) -> list[tuple[str, str]]:
     return missing
 
 
-def _reopen_if_rejected(entity: Entity, actor) -> None:
-    if entity.state == State.REJECTED:
-        transition_perform(obj=entity, action=Action.REOPEN, actor=actor)
-
-
 @transaction.atomic
 def entity_save(
     *, entity: Entity, actor, data: dict | None = None, attachments: dict | None = None
@@ -169,13 +163,8 @@ def entity_save(
                 raise ValidationError({name: _("附件不属于本主体。")})
             setattr(entity, name, attachment)
     entity.full_clean()
-    _reopen_if_rejected(entity, actor)
     entity.save()
-    if entity.state in (State.SUBMITTED, State.MODIFIED) and entity.pending_revision_id:
-        from review.models import revision_create
-
-        entity.pending_revision = revision_create(subject=entity, data=entity.revision_data(), actor=actor)
-        entity.save(update_fields=["pending_revision"])
+    working_copy_edited(obj=entity, actor=actor)
     return entity
 
 
@@ -188,9 +177,7 @@ def entity_submit(*, entity: Entity, actor) -> Entity:
     missing = entity_missing(entity=entity)
     if missing:
         raise EntityIncomplete(missing)
-    _reopen_if_rejected(entity, actor)
-    action = Action.MODIFY if entity.state == State.APPROVED else Action.SUBMIT
-    transition_perform(obj=entity, action=action, actor=actor)
+    submission_perform(obj=entity, actor=actor)
     return entity
 
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from review.deadlines import deadline_open
-from review.models import DeadlineKind, revision_create
-from review.services import row_lock, transition_perform
-from review.transitions import Action, State
+from review.models import DeadlineKind
+from review.services import row_lock, submission_perform, working_copy_edited
+from review.transitions import State
 
 from .models import Function, FunctionPath, Product, ServiceForm, ServiceStatus
 
@@ -73,16 +73,6 @@ def product_edit_check(product: Product) -> None:
         raise ProductLocked(
             _("产品“%(name)s”已关联算法备案，需待产品审核通过后方可修改。") % {"name": product.name}
         )
-
-
-def _after_edit(product: Product, actor) -> None:
-    """Editing a rejected product reopens it; editing one submitted but not yet claimed refreshes
-    its pending revision, so the reviewer sees what is there now."""
-    if product.state == State.REJECTED:
-        transition_perform(obj=product, action=Action.REOPEN, actor=actor)
-    elif product.state in (State.SUBMITTED, State.MODIFIED) and product.pending_revision_id:
-        product.pending_revision = revision_create(subject=product, data=product.revision_data(), actor=actor)
-        product.save(update_fields=["pending_revision"])
 
 
 # --- Products ------------------------------------------------------------------------------
@@ -183,7 +173,7 @@ def product_update(*, product: Product, actor, data: dict) -> Product:
     _apply(product, data)
     product_validate(product)
     _save_unique(product)
-    _after_edit(product, actor)
+    working_copy_edited(obj=product, actor=actor)
     if product.service_status == ServiceStatus.TERMINATED and product.end_date:
         # DL-03: the approved filings applied to a terminated product are to be cancelled in 20 working days.
         for filing in filings_covering(product, include_drafts=False).filter(state=State.APPROVED):
@@ -223,10 +213,7 @@ def product_submit(*, product: Product, actor) -> Product:
         raise ValidationError(_("请先为产品“%(name)s”添加至少一条功能访问路径。") % {"name": product.name})
     if Function.objects.filter(path__product=product).count() == 0:
         raise ValidationError(_("请先在功能访问路径下添加功能信息。"))
-    if product.state == State.REJECTED:
-        transition_perform(obj=product, action=Action.REOPEN, actor=actor)
-    action = Action.MODIFY if product.state == State.APPROVED else Action.SUBMIT
-    transition_perform(obj=product, action=action, actor=actor)
+    submission_perform(obj=product, actor=actor)
     return product
 
 
@@ -263,7 +250,7 @@ def path_create(*, product: Product, actor, steps: list[str]) -> FunctionPath:
     product_edit_check(product)
     position = (product.paths.order_by("-position").values_list("position", flat=True).first() or 0) + 1
     path = _save_path(FunctionPath(product=product, position=position), _clean_steps(steps))
-    _after_edit(product, actor)
+    working_copy_edited(obj=product, actor=actor)
     return path
 
 
@@ -272,7 +259,7 @@ def path_update(*, path: FunctionPath, actor, steps: list[str]) -> FunctionPath:
     product = Product.objects.select_for_update().get(pk=path.product_id)
     product_edit_check(product)
     _save_path(path, _clean_steps(steps))
-    _after_edit(product, actor)
+    working_copy_edited(obj=product, actor=actor)
     return path
 
 
@@ -282,7 +269,7 @@ def path_delete(*, path: FunctionPath, actor) -> None:
     _refuse_if_covered(path, _("访问路径“%(path)s”") % {"path": path})
     product_edit_check(product)
     path.delete()
-    _after_edit(product, actor)
+    working_copy_edited(obj=product, actor=actor)
 
 
 # --- Functions ---------------------------------------------------------------------------------
@@ -310,7 +297,7 @@ def function_create(*, path: FunctionPath, actor, data: dict) -> Function:
     )
     _function_validate(function)
     function.save()
-    _after_edit(product, actor)
+    working_copy_edited(obj=product, actor=actor)
     return function
 
 
@@ -323,7 +310,7 @@ def function_update(*, function: Function, actor, data: dict) -> Function:
             setattr(function, name, (data[name] or "").strip())
     _function_validate(function)
     function.save()
-    _after_edit(product, actor)
+    working_copy_edited(obj=product, actor=actor)
     return function
 
 
@@ -333,7 +320,7 @@ def function_delete(*, function: Function, actor) -> None:
     _refuse_if_covered(function, _("功能“%(name)s”") % {"name": function.name})
     product_edit_check(product)
     function.delete()
-    _after_edit(product, actor)
+    working_copy_edited(obj=product, actor=actor)
 
 
 def product_snapshot(*, product: Product) -> dict:

@@ -102,3 +102,24 @@ def transition_perform(*, obj: Reviewable, action: str, actor, reason: str = "")
     transitioned.send(sender=type(locked), obj=locked, event=event)
     transition_notify.delay_on_commit(event.pk)
     return event
+
+
+def working_copy_edited(*, obj: Reviewable, actor) -> None:
+    """Call after a filer saved an object's working copy: editing a rejected item reopens it as a
+    draft; editing one submitted but not yet claimed replaces its pending revision, so the reviewer
+    sees what is there now (ENT-04, PRD-05, ALG-04)."""
+    from .models import revision_create
+
+    if obj.state == State.REJECTED:
+        transition_perform(obj=obj, action=Action.REOPEN, actor=actor)
+    elif obj.state in (State.SUBMITTED, State.MODIFIED) and obj.pending_revision_id:
+        obj.pending_revision = revision_create(subject=obj, data=obj.revision_data(), actor=actor)
+        obj.save(update_fields=["pending_revision"])
+
+
+def submission_perform(*, obj: Reviewable, actor) -> ReviewEvent:
+    """The filer's 提交: a rejected item is reopened first; an approved one submits a change (modify)."""
+    if obj.state == State.REJECTED:
+        transition_perform(obj=obj, action=Action.REOPEN, actor=actor)
+    action = Action.MODIFY if obj.state == State.APPROVED else Action.SUBMIT
+    return transition_perform(obj=obj, action=action, actor=actor)
