@@ -124,16 +124,6 @@ class EntitySerializer(serializers.ModelSerializer):
     def get_missing(self, entity) -> list[str]:
         return [name for name, _label in entity_missing(entity=entity)]
 
-    def validate(self, attrs):
-        # Attachments must be this entity's own uploads of the right kind.
-        for name in Entity.ATTACHMENT_FIELDS:
-            attachment = attrs.get(name)
-            if attachment is not None and (
-                attachment.entity_id != self.instance.pk or attachment.kind != name
-            ):
-                raise ApiValidationError({name: ["附件不属于本主体或类型不符。"]})
-        return attrs
-
 
 class EntityApi(APIView):
     """主体信息 of the signed-in filer: read it, save the working copy without submitting."""

@@ -159,8 +159,8 @@ def entity_save(
         setattr(entity, name, value)
     for name, attachment in (attachments or {}).items():
         if attachment is not None:
-            if attachment.entity_id != entity.pk:
-                raise ValidationError({name: _("附件不属于本主体。")})
+            if attachment.entity_id != entity.pk or attachment.kind != name:
+                raise ValidationError({name: _("附件不属于本主体或类型不符。")})
             setattr(entity, name, attachment)
     entity.full_clean()
     entity.save()
