@@ -234,6 +234,11 @@ CELERY_BEAT_SCHEDULE = {
     "review-sweep": {"task": "review.tasks.sweep", "schedule": 300.0},
     # DL-06: refresh deadlines and send reminders each morning.
     "daily-deadlines": {"task": "review.tasks.daily_deadlines", "schedule": crontab(hour=7, minute=0)},
+    # PUB-05: exported lists older than a week, with their files.
+    "list-exports-prune": {
+        "task": "public_search.tasks.list_exports_prune_task",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # --- REST API ----------------------------------------------------------------------

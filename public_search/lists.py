@@ -278,3 +278,23 @@ def list_pdf(*, period: str, generative: bool, progress: Progress | None = None)
 
     with _weasyprint_progress(on_record):
         return render_pdf("public_search/pdf/list.html", context)
+
+
+EXPORT_KEEP_DAYS = 7  # a finished export is reused for a day; its link keeps working for a week
+
+
+def list_exports_prune(*, now=None) -> int:
+    """Delete exports (and their files) finished more than EXPORT_KEEP_DAYS ago, or left unfinished
+    that long (a lost task). Returns how many were deleted."""
+    from datetime import timedelta
+
+    from .models_lists import ListExport
+
+    cutoff = (now or timezone.now()) - timedelta(days=EXPORT_KEEP_DAYS)
+    deleted = 0
+    for export in ListExport.objects.filter(created_at__lt=cutoff).iterator():
+        if export.file:
+            export.file.delete(save=False)
+        export.delete()
+        deleted += 1
+    return deleted

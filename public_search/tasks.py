@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError
 from django.utils import timezone
 
-from .lists import list_count, list_csv, list_pdf
+from .lists import list_count, list_csv, list_exports_prune, list_pdf
 from .models_lists import ListExport
 
 log = logging.getLogger(__name__)
@@ -95,3 +95,9 @@ def list_export_task(self, export_id: int) -> str:
         status=ListExport.Status.DONE, progress=100, file=export.file.name, finished_at=timezone.now()
     )
     return "done"
+
+
+@shared_task(ignore_result=True)
+def list_exports_prune_task() -> int:
+    """Daily: old exported lists and their files go (they are made again on demand)."""
+    return list_exports_prune()

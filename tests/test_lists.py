@@ -543,3 +543,20 @@ def test_pub_05_the_list_as_open_data_with_stable_ids():
     assert [(r["seq"], r["id"]) for r in body["results"]] == [(1, first.pk), (2, second.pk)]
     generative = api.get("/api/v1/public/lists/", {"period": "2026-11", "kind": "generative"}).json()
     assert [r["id"] for r in generative["results"]] == [second.pk] and "role" in generative["results"][0]
+
+
+def test_pub_05_old_exports_and_their_files_are_pruned(django_capture_on_commit_callbacks):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    old = ListExport.objects.create(period="2026-01", fmt="csv", status="done")
+    old.file.save("list-old.csv", ContentFile(b"old"))
+    lost = ListExport.objects.create(period="2026-02", fmt="pdf", status="running")
+    recent = ListExport.objects.create(period="2026-03", fmt="csv", status="done")
+    recent.file.save("list-recent.csv", ContentFile(b"recent"))
+    ListExport.objects.filter(pk__in=[old.pk, lost.pk]).update(created_at=timezone.now() - timedelta(days=8))
+
+    assert tasks.list_exports_prune_task.delay().get() == 2
+
+    assert list(ListExport.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not default_storage.exists(old.file.name) and default_storage.exists(recent.file.name)

@@ -65,3 +65,14 @@ def test_a_task_sent_here_runs_in_the_separate_worker_process(worker):
     assert answer["pid"] != os.getpid()
     transport = celery_app.connection_for_write().transport_cls
     assert transport == ("redis" if os.environ.get("REDIS_URL") else "filesystem")
+
+
+def test_every_periodic_job_names_a_task_the_worker_knows():
+    """A typo in the beat schedule would only show as a worker error at 03:30 in production."""
+    from django.conf import settings
+
+    celery_app.loader.import_default_modules()
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    assert "list-exports-prune" in schedule
+    for name, entry in schedule.items():
+        assert entry["task"] in celery_app.tasks, name
