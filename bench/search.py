@@ -527,14 +527,15 @@ def load(bench_url: str, n: int) -> None:
         log(f"index {name}: {time.perf_counter() - t:.1f} s")
     index_s = time.perf_counter() - started - copy_s
     # The posting lists (public_search.PublicGram), written in SQL from the loaded grams, the way
-    # public_refresh writes them row by row; their primary key and index are built after the insert.
+    # public_refresh writes them row by row (a row's grams are a set: no DISTINCT needed); their
+    # primary key and index are built after the insert.
     t = time.perf_counter()
     postings = "public_search_publicgram"
     cur.execute(f"ALTER TABLE {postings} DROP CONSTRAINT IF EXISTS {postings}_pkey")
     cur.execute("DROP INDEX IF EXISTS public_gram_filing")
     cur.execute(
         f"INSERT INTO {postings} (gram, approved_on, filing_id) "
-        f"SELECT DISTINCT unnest(string_to_array(grams, ' ')), approved_on, filing_id FROM {TABLE}"
+        f"SELECT unnest(string_to_array(grams, ' ')), approved_on, filing_id FROM {TABLE}"
     )
     cur.execute(f"ALTER TABLE {postings} ADD PRIMARY KEY (gram, approved_on, filing_id)")
     cur.execute(f"CREATE INDEX public_gram_filing ON {postings} (filing_id)")
@@ -643,10 +644,19 @@ def measure(kind: str, n: int, queries: list[str], run, warmup: int = WARMUP) ->
 
 
 def explain(kind: str, q: str) -> None:
+    """The plans of every statement the first page of a name query runs."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from public_search.services import public_search
 
-    queryset = public_search(q=q)[:20]
-    log(f"--- {kind} q={q!r}\n{queryset.query}\n{queryset.explain(analyze=True, buffers=True)}")
+    with CaptureQueriesContext(connection) as captured:
+        list(public_search(q=q)[:20])
+    log(f"--- {kind} q={q!r}: {len(captured.captured_queries)} statements")
+    for c in captured.captured_queries:
+        with connection.cursor() as cur:
+            cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + c["sql"])  # no params: % stays as it is
+            log(f"{c['sql']}\n" + "\n".join(r[0] for r in cur.fetchall()))
 
 
 def explain_page(client, path: str, q: str) -> None:

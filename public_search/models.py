@@ -33,8 +33,9 @@ class PublicFiling(models.Model):
     disclosure = models.JSONField(_("公示内容"), default=dict)
     history = models.JSONField(_("公示记录"), default=list)
     remark = models.CharField(_("备注"), max_length=500, blank=True)
-    # Unigrams and bigrams of the entity and algorithm names, space-separated. On PostgreSQL a GIN
-    # index over string_to_array(grams, ' ') serves 1- and 2-character queries (pg_trgm serves only 3+).
+    # Runs of one to three characters of the entity and algorithm names, space-separated. On PostgreSQL
+    # a GIN index over string_to_array(grams, ' ') serves filtered searches of any length (pg_trgm would
+    # serve only 3+ characters).
     grams = models.TextField(editable=False, default="")
 
     class Meta:
@@ -55,14 +56,14 @@ from .models_lists import ListExport  # noqa: E402,F401
 
 
 class PublicGram(models.Model):
-    """One posting: a filing whose names contain `gram` (a character or a pair of neighbouring ones).
+    """One posting: a filing whose names contain `gram` (a run of one to three neighbouring characters).
 
-    The primary key (gram, approved_on, filing) is the posting list of each gram in date order, so a 1- or
-    2-character query reads the newest 20 matches straight off the index, however common the gram is.
+    The primary key (gram, approved_on, filing) is the posting list of each gram in date order, so a 1-
+    to 3-character query reads the newest 20 matches straight off the index, however common the gram is.
     """
 
     pk = models.CompositePrimaryKey("gram", "approved_on", "filing")
-    gram = models.CharField(max_length=2)
+    gram = models.CharField(max_length=3)
     approved_on = models.DateField()
     filing = models.ForeignKey(
         PublicFiling, on_delete=models.CASCADE, related_name="postings", db_index=False

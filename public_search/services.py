@@ -32,22 +32,26 @@ PUBLIC_FIELDS = {
 }
 
 
+GRAM_MAX = 3  # the longest gram kept in the posting lists: a query this short is its own gram
+
+
 def grams_of(*texts: str) -> set[str]:
-    """Every character and every pair of neighbouring characters, lower-cased, spaces dropped."""
+    """Every run of one to GRAM_MAX neighbouring characters, lower-cased, spaces dropped."""
     grams: set[str] = set()
     for text in texts:
         for part in _SEPARATORS.split((text or "").lower()):
-            grams.update(part)
-            grams.update(part[i : i + 2] for i in range(len(part) - 1))
+            for size in range(1, GRAM_MAX + 1):
+                grams.update(part[i : i + size] for i in range(len(part) - size + 1))
     return grams
 
 
 def query_grams(query: str) -> list[str]:
-    """The grams every match must contain: the query itself up to two characters, else its bigrams."""
+    """The grams every match must contain: the query itself up to GRAM_MAX characters, else its runs
+    of GRAM_MAX characters."""
     text = _SEPARATORS.sub("", (query or "").lower())
-    if len(text) <= 2:
+    if len(text) <= GRAM_MAX:
         return [text] if text else []
-    return sorted({text[i : i + 2] for i in range(len(text) - 1)})
+    return sorted({text[i : i + GRAM_MAX] for i in range(len(text) - GRAM_MAX + 1)})
 
 
 def _products_display(snapshot: dict) -> str:
@@ -190,15 +194,20 @@ def _gram_filter(queryset: QuerySet, grams: list[str]) -> QuerySet:
 class PostingSearch:
     """A name search read off the posting lists, newest first (PUB-01, PUB-02), for the paginator.
 
-    Up to two characters the query is itself a gram: its posting list, in date order, is the answer.
-    Longer queries walk the list of their rarest bigram newest-first and keep the filings whose names
-    contain the whole query. With sort=relevance, exact name matches come first.
+    Up to GRAM_MAX characters the query is itself a gram: its posting list, in date order, is the answer.
+    Longer queries read the posting list of their rarest run of GRAM_MAX characters newest first, joined
+    to the names, and keep the filings whose names contain the whole query: one statement that stops at
+    the last match asked for, or after BUDGET postings. With sort=relevance, exact name matches come first.
     """
+
+    BUDGET = 200_000  # postings a longer query reads at most
+    FREQUENCY_CAP = 5_000  # postings counted per gram when choosing the rarest
 
     def __init__(self, query: str, *, relevance: bool):
         self.needle = _SEPARATORS.sub("", query)
         grams = query_grams(query)
-        self.gram = min(grams, key=self._capped_frequency) if len(grams) > 1 else grams[0]
+        self.direct = len(grams) == 1 and grams[0] == self.needle.lower()
+        self.gram = grams[0] if len(grams) == 1 else min(grams, key=self._capped_frequency)
         self.exact = (
             list(
                 PublicFiling.objects.filter(Q(entity_name=self.needle) | Q(name=self.needle))
@@ -210,50 +219,45 @@ class PostingSearch:
             else []
         )
 
-    FIRST_WINDOW, LAST_WINDOW = 100, 4000  # postings read per step of a walk, growing fourfold
-    BUDGET = 200_000  # postings a walk reads at most before it stops counting
-
-    @staticmethod
-    def _capped_frequency(gram: str, cap: int = 10000) -> int:
-        return PublicGram.objects.filter(gram=gram)[:cap].count()
+    @classmethod
+    def _capped_frequency(cls, gram: str) -> int:
+        return PublicGram.objects.filter(gram=gram)[: cls.FREQUENCY_CAP].count()
 
     def _postings(self):
-        """The gram's posting list, newest first (one or two characters: the answer itself)."""
+        """The gram's posting list, newest first (up to GRAM_MAX characters: the answer itself)."""
         postings = PublicGram.objects.filter(gram=self.gram)
         if self.exact:
             postings = postings.exclude(filing_id__in=self.exact)
         return postings.order_by("-approved_on", "-filing_id")
 
-    def _walk(self, need: int) -> list[int]:
-        """Three or more characters: read the rarest bigram's list newest-first in windows (each an index
-        range scan in key order) and keep the filings whose names contain the whole query."""
-        found: list[int] = []
-        last, read, exact, size = None, 0, set(self.exact), self.FIRST_WINDOW
-        while len(found) < need and read < self.BUDGET:
-            window = PublicGram.objects.filter(gram=self.gram)
-            if last is not None:
-                window = window.filter(pk__lt=(self.gram, *last))
-            rows = list(
-                window.order_by("-approved_on", "-filing_id").values_list("approved_on", "filing_id")[:size]
-            )
-            if not rows:
-                break
-            read, last = read + len(rows), rows[-1]
-            candidates = [f for _, f in rows if f not in exact]
-            hits = set(
-                PublicFiling.objects.filter(pk__in=candidates)
-                .filter(Q(entity_name__icontains=self.needle) | Q(name__icontains=self.needle))
-                .values_list("pk", flat=True)
-            )
-            found += [f for f in candidates if f in hits]
-            if len(rows) < size:
-                break
-            size = min(size * 4, self.LAST_WINDOW)
-        return found
+    def _matches(self, limit: int) -> list[int]:
+        """Longer queries: the first `limit` filings of the gram's posting list whose names contain the
+        whole query, newest first, exact matches left out.
+
+        The posting list is read in key order inside a bounded subquery, and each posting is checked
+        against its filing's names by a correlated scalar subquery. That form is deliberate: the planner
+        cannot turn it into a join, so it never trades the early stop for a hash join over the whole
+        table when it misjudges how many names match a LIKE (it estimates a fraction of a percent where
+        a common word matches nearly all). The statement is the same on PostgreSQL and SQLite."""
+        postings, filings = PublicGram._meta.db_table, PublicFiling._meta.db_table
+        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", self.needle.lower()) + "%"
+        # Table names come from the models' Meta; every value is a parameter.
+        sql = (
+            "SELECT p.filing_id FROM (SELECT approved_on, filing_id FROM "  # noqa: S608
+            f"{postings} WHERE gram = %s "
+            "ORDER BY approved_on DESC, filing_id DESC LIMIT %s) AS p "
+            "WHERE (SELECT LOWER(f.entity_name) LIKE %s ESCAPE '\\' OR LOWER(f.name) LIKE %s ESCAPE '\\' "
+            f"FROM {filings} AS f WHERE f.filing_id = p.filing_id) "
+            "ORDER BY p.approved_on DESC, p.filing_id DESC LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.gram, self.BUDGET, pattern, pattern, limit + len(self.exact)])
+            exact = set(self.exact)
+            return [row[0] for row in cursor.fetchall() if row[0] not in exact][:limit]
 
     def count(self, cap: int | None = None) -> int:
-        if len(self.needle) > 2:
-            return len(self.exact) + len(self._walk(cap or 10_000))
+        if not self.direct:
+            return len(self.exact) + len(self._matches(cap or 10_000))
         postings = self._postings()
         return len(self.exact) + (postings[:cap].count() if cap else postings.count())
 
@@ -270,8 +274,8 @@ class PostingSearch:
         exact = self.exact[start:stop]
         rest_start = max(0, start - len(self.exact))
         rest_stop = None if stop is None else max(0, stop - len(self.exact))
-        if len(self.needle) > 2:
-            rest = self._walk(rest_stop if rest_stop is not None else 10_000)[rest_start:rest_stop]
+        if not self.direct:
+            rest = self._matches(rest_stop if rest_stop is not None else 10_000)[rest_start:rest_stop]
         else:
             rest = list(self._postings().values_list("filing_id", flat=True)[rest_start:rest_stop])
         ids = exact + rest

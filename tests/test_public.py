@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -41,10 +42,28 @@ def _published(django_capture_on_commit_callbacks, *, entity_name="北京星河�
     return filer, filing
 
 
-def test_pub_01_grams_are_characters_and_neighbouring_pairs():
+def test_pub_01_grams_are_runs_of_one_to_three_characters():
     assert grams_of("星河 科技") == {"星", "河", "科", "技", "星河", "科技"}
+    assert grams_of("星河智") == {"星", "河", "智", "星河", "河智", "星河智"}
     assert query_grams("星") == ["星"] and query_grams("星河") == ["星河"]
-    assert query_grams("星河智") == ["星河", "河智"]
+    assert query_grams("星河智") == ["星河智"]
+    assert query_grams("星河 智联") == ["星河智", "河智联"]
+
+
+def test_pub_01_longer_queries_keep_only_whole_matches(django_capture_on_commit_callbacks):
+    """4+ characters walk a three-character posting list: a filing holding each run but not the whole
+    query (here 星河智 in the entity, 河智联 nowhere contiguous with it) is not a match."""
+    _, filing = _published(django_capture_on_commit_callbacks)
+    _published(
+        django_capture_on_commit_callbacks,
+        entity_name="上海星河智慧科技有限公司",
+        basic={"name": "河智联动推荐算法", "algo_type": "02"},
+    )
+    assert [r.pk for r in public_search(q="星河智联")] == [filing.pk]
+    assert [r.pk for r in public_search(q="星河智联科技")] == [filing.pk]
+    assert public_search(q="星河智联").count(cap=5) == 1
+    # LIKE's own characters in a query are literal.
+    assert list(public_search(q="星河%联")) == [] and list(public_search(q="星_智联")) == []
 
 
 def test_pub_01_search_by_a_one_or_two_character_part_of_a_name(django_capture_on_commit_callbacks):
@@ -188,9 +207,10 @@ def test_pub_02_open_data_api_with_cursor_and_rate_limit(monkeypatch, django_cap
 
 
 @requires_postgres
-def test_pub_01_name_queries_use_an_index_for_one_and_two_characters(django_capture_on_commit_callbacks):
-    """1–2 characters read the gram's posting list off its primary key in date order; with filters the
-    GIN index over the name grams intersects them (pg_trgm would need 3+ characters)."""
+def test_pub_01_name_queries_of_any_length_use_an_index(django_capture_on_commit_callbacks):
+    """1–3 characters read the gram's posting list off its primary key in date order; longer queries
+    read their gram's list the same way and probe each filing by its key, stopping at the page's last
+    match; with filters the GIN index over the name grams intersects them (pg_trgm would need 3+)."""
     from public_search.models import PublicGram
 
     _published(django_capture_on_commit_callbacks)
@@ -200,12 +220,24 @@ def test_pub_01_name_queries_use_an_index_for_one_and_two_characters(django_capt
         )  # a handful of rows: make the planner show its index choice
         cursor.execute("SET enable_bitmapscan = off")
         cursor.execute("SET enable_sort = off")
-        for q in ("星", "星河"):
+        for q in ("星", "星河", "星河智"):
             search = public_search(q=q, sort="date")
+            assert search.direct, q
             sql, params = search._postings()[:20].query.sql_with_params()
             cursor.execute("EXPLAIN " + sql, params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
             assert "public_search_publicgram_pkey" in plan and "Sort" not in plan, plan
+        # Four characters: the rarest three-character list in key order, each posting's names checked
+        # by a subplan on the filing's key; no sort, and no hash join that would read the whole table.
+        search = public_search(q="星河智联", sort="date")
+        assert not search.direct
+        with CaptureQueriesContext(connection) as captured:
+            search._matches(20)
+        cursor.execute("EXPLAIN " + captured.captured_queries[-1]["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "Index Only Scan Backward using public_search_publicgram_pkey" in plan, plan
+        assert "SubPlan" in plan and "public_search_publicfiling_pkey" in plan, plan
+        assert "Sort" not in plan and "Hash" not in plan, plan
         cursor.execute("SET enable_bitmapscan = on")
         cursor.execute("SET enable_sort = on")
         from public_search.services import _gram_filter
