@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from algorithms.models import AlgorithmType, Filing, Role
 from review.diff import revision_diff
@@ -22,13 +24,20 @@ _SEPARATORS = re.compile(r"[\s\u3000]+")
 
 # The fields of an approved revision that the public sees, with their labels for the public history.
 PUBLIC_FIELDS = {
-    "basic.name": _("算法名称"),
-    "basic.algo_type": _("算法类型"),
-    "basic.role": _("角色"),
-    "basic.main_use": _("主要用途"),
-    "details.model.principle": _("算法基本原理"),
-    "details.strategy": _("算法运行机制"),
-    "details.scenarios": _("算法应用场景"),
+    "basic.name": gettext_lazy("算法名称"),
+    "basic.algo_type": gettext_lazy("算法类型"),
+    "basic.role": gettext_lazy("角色"),
+    "basic.main_use": gettext_lazy("主要用途"),
+    "details.model.principle": gettext_lazy("算法基本原理"),
+    "details.strategy": gettext_lazy("算法运行机制"),
+    "details.scenarios": gettext_lazy("算法应用场景"),
+    "products": gettext_lazy("应用产品"),
+}
+HISTORY_LABELS = {
+    "approved": gettext_lazy("备案通过"),
+    "changed": gettext_lazy("变更"),
+    "cancelled": gettext_lazy("注销"),
+    "revoked": gettext_lazy("撤销"),
 }
 
 
@@ -91,43 +100,61 @@ def _public_history(filing: Filing) -> tuple[list[dict], str]:
         if event.action == Action.APPROVE and event.revision is not None:
             data = event.revision.data
             if previous is None:
-                history.append({"date": when, "event": "approved", "label": str(_("备案通过"))})
+                history.append({"date": when, "event": "approved", "label": str(HISTORY_LABELS["approved"])})
             else:
-                changes = [
-                    str(PUBLIC_FIELDS[c.field])
-                    for c in revision_diff(previous, data)
-                    if c.field in PUBLIC_FIELDS
-                ]
+                fields = [c.field for c in revision_diff(previous, data) if c.field in PUBLIC_FIELDS]
                 if _products_display(previous) != _products_display(data):
-                    changes.append(str(_("应用产品")))
-                if changes:
+                    fields.append("products")
+                if fields:
+                    fields = list(dict.fromkeys(fields))
+                    detail = "、".join(str(PUBLIC_FIELDS[f]) for f in fields)
                     history.append(
                         {
                             "date": when,
                             "event": "changed",
-                            "label": str(_("变更")),
-                            "detail": "、".join(dict.fromkeys(changes)),
+                            "label": str(HISTORY_LABELS["changed"]),
+                            "detail": detail,
+                            "fields": fields,
                         }
                     )
-                    remark = _("变更内容：%(fields)s") % {"fields": "、".join(dict.fromkeys(changes))}
+                    remark = _("变更内容：%(fields)s") % {"fields": detail}
             previous = data
         elif event.action in (Action.CANCEL, Action.OFFICE_CANCEL):
-            item = {"date": when, "event": "cancelled", "label": str(_("注销"))}
+            item = {"date": when, "event": "cancelled", "label": str(HISTORY_LABELS["cancelled"])}
             if event.action == Action.OFFICE_CANCEL:
                 item["detail"] = event.reason  # REV-05: the office's reason is public
             history.append(item)
             remark = _("已注销")
         elif event.action == Action.REVOKE:
-            history.append(
-                {"date": when, "event": "revoked", "label": str(_("撤销")), "detail": event.reason}
-            )
+            label = str(HISTORY_LABELS["revoked"])
+            history.append({"date": when, "event": "revoked", "label": label, "detail": event.reason})
             remark = _("已撤销")
     return history, remark
 
 
-@transaction.atomic
 def public_refresh(*, filing: Filing) -> PublicFiling | None:
-    """Write the filing's public record from its approved revision (never from the working copy)."""
+    """Write the filing's public record from its approved revision (never from the working copy).
+
+    The record is the official text, in the portal's language (Chinese) whatever language the reviewer
+    or filer whose action triggered it is using; pages translate its labels when they show it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _public_write(filing=filing)
+
+
+def history_display(history: list[dict]) -> list[dict]:
+    """The public history in the reader's language: labels and changed fields translated, a reason
+    (the office's own words) as written."""
+    items = []
+    for item in history:
+        shown = {**item, "label": HISTORY_LABELS.get(item.get("event"), item.get("label", ""))}
+        if item.get("fields"):
+            shown["detail"] = _("、").join(str(PUBLIC_FIELDS.get(f, f)) for f in item["fields"])
+        items.append(shown)
+    return items
+
+
+@transaction.atomic
+def _public_write(*, filing: Filing) -> PublicFiling | None:
     filing = Filing.objects.select_related("entity", "approved_revision").get(pk=filing.pk)
     if filing.approved_revision_id is None:
         PublicFiling.objects.filter(pk=filing.pk).delete()

@@ -16,7 +16,7 @@ from filers.regions import provinces
 from review.api import number_check
 
 from .models import PublicFiling, PublicState
-from .services import PostingSearch, public_search, type_counts
+from .services import PostingSearch, history_display, public_search, type_counts
 
 PAGE_SIZE = 20
 BADGE_FONTS = "Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif"
@@ -92,6 +92,7 @@ def filing_page(request, pk: int):
         "public_search/filing.html",
         {
             "record": record,
+            "history": history_display(record.history),
             "url": url,
             "snippet": snippet,
             "type_label": dict(AlgorithmType.choices).get(record.algo_type, ""),

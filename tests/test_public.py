@@ -150,6 +150,32 @@ def test_pub_03_the_public_page_shows_the_approved_disclosure_at_a_stable_url(
     assert record.remark.startswith("变更内容：") and record.history[-1]["event"] == "changed"
 
 
+def test_pub_03_the_record_is_chinese_whoever_acts_and_the_page_speaks_the_readers_language(
+    client, django_capture_on_commit_callbacks
+):
+    """A reviewer working in English approves a change: the public record (and the list's 备注) stays
+    in Chinese, and each reader sees the history's labels in their own language."""
+    from django.utils import translation
+
+    filer, filing = _published(django_capture_on_commit_callbacks)
+    filing_save_step(filing=filing, actor=filer, step=1, basic={**BASIC, "main_use": "变更后的主要用途。"})
+    filing_submit(filing=filing, actor=filer, commitment=True)
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        approve_item(filing)
+    record = PublicFiling.objects.get(pk=filing.pk)
+    assert [h["label"] for h in record.history] == ["备案通过", "变更"]
+    assert record.history[-1]["detail"] == "主要用途" and record.history[-1]["fields"] == ["basic.main_use"]
+    assert record.remark == "变更内容：主要用途"
+
+    url = reverse("public_search:filing", args=[filing.pk])
+    chinese = client.get(url).content.decode()
+    assert "<strong>变更</strong>：主要用途" in chinese
+    client.cookies.load({"django_language": "en"})
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<strong>Change</strong>: Main use" in english, re.findall(r"<li class=\"h-.*?</li>", english)
+    assert "<strong>变更</strong>" not in english
+
+
 def test_pub_03_badge_qr_and_snippet(client, django_capture_on_commit_callbacks):
     _, filing = _published(django_capture_on_commit_callbacks)
     filing.refresh_from_db()
