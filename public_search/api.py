@@ -14,6 +14,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from .models import PublicFiling
+from .pagination import COUNT_CAP, CappedPaginator
 from .services import public_search
 
 
@@ -63,9 +64,46 @@ class PublicFilingDetailSerializer(PublicFilingSerializer):
 
 
 class PublicPagination(PageNumberPagination):
+    """Pages of filings with an exact count (the `modified_since` sync cursor)."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    capped = False
+
+    def get_paginated_response(self, data):
+        count = self.page.paginator.count
+        return Response(
+            {
+                "count": min(count, COUNT_CAP) if self.capped else count,
+                "count_capped": self.capped and count > COUNT_CAP,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+
+class SearchPagination(PublicPagination):
+    """Search results counted up to COUNT_CAP, as on the search page; `count_capped` says there are more
+    (to take every filing, use `modified_since` or the published lists)."""
+
+    django_paginator_class = CappedPaginator
+    capped = True
+
+
+PublicFilingPage = inline_serializer(
+    name="PublicFilingPage",
+    fields={
+        "count": serializers.IntegerField(help_text=f"匹配的备案数；搜索结果最多计 {COUNT_CAP}"),
+        "count_capped": serializers.BooleanField(
+            help_text=f"搜索结果超过 {COUNT_CAP} 条时为 true（此时 count 为 {COUNT_CAP}）"
+        ),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": PublicFilingSerializer(many=True),
+    },
+)
 
 
 class PublicFilingListApi(APIView):
@@ -85,7 +123,8 @@ class PublicFilingListApi(APIView):
                 "modified_since", str, description="ISO 8601; rows changed at or after, oldest first"
             ),
         ],
-        responses=PublicFilingSerializer(many=True),
+        responses=PublicFilingPage,
+        operation_id="v1_public_filings_list",
     )
     def get(self, request):
         p = request.query_params
@@ -96,6 +135,7 @@ class PublicFilingListApi(APIView):
                 raise ValidationError({"modified_since": ["应为ISO 8601时间，如2026-11-01T00:00:00+08:00。"]})
             # A sync cursor: everything changed since, in change order, so a re-user resumes where it stopped.
             queryset = PublicFiling.objects.filter(changed_at__gte=moment).order_by("changed_at", "filing_id")
+            paginator = PublicPagination()
         else:
             queryset = public_search(
                 q=p.get("q", ""),
@@ -106,7 +146,7 @@ class PublicFilingListApi(APIView):
                 year=p.get("year", ""),
                 sort=p.get("sort", "relevance"),
             )
-        paginator = PublicPagination()
+            paginator = SearchPagination()
         page = paginator.paginate_queryset(queryset, request, view=self)
         return paginator.get_paginated_response(
             PublicFilingSerializer(page, many=True, context={"request": request}).data

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -16,28 +14,16 @@ from filers.regions import provinces
 from review.api import number_check
 
 from .models import PublicFiling, PublicState
-from .services import PostingSearch, history_display, public_search, type_counts
+from .pagination import COUNT_CAP, CappedPaginator
+from .services import history_display, public_search, type_counts
 
 PAGE_SIZE = 20
 BADGE_FONTS = "Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif"
-# Counting every match of a one-character query over a million filings is what makes a page slow;
-# past this many the page says "more than" instead of counting them all.
-COUNT_CAP = 1000
 
 
 def home(request):
     """首页: one search box (PUB-01), the number check beside it (NUM-04), counts by type."""
     return render(request, "public_search/home.html", {"type_counts": type_counts()})
-
-
-class CappedPaginator(Paginator):
-    """Counts at most COUNT_CAP + 1 matches, once per page (the ordering plays no part in a count)."""
-
-    @cached_property
-    def count(self) -> int:
-        if isinstance(self.object_list, PostingSearch):
-            return self.object_list.count(cap=COUNT_CAP + 1)
-        return self.object_list.order_by()[: COUNT_CAP + 1].count()
 
 
 @require_GET

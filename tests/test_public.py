@@ -232,6 +232,36 @@ def test_pub_02_open_data_api_with_cursor_and_rate_limit(monkeypatch, django_cap
     assert int(api.get("/api/v1/public/filings/")["Retry-After"]) > 0
 
 
+def test_pub_02_open_data_search_counts_up_to_the_cap_like_the_page(
+    monkeypatch, client, django_capture_on_commit_callbacks
+):
+    """A search's count stops at COUNT_CAP in the API as on the page (an exact count of 科 would read
+    600,000 postings at a million filings); the sync cursor counts exactly."""
+    from public_search import pagination
+
+    _, first = _published(django_capture_on_commit_callbacks)
+    _, second = _published(
+        django_capture_on_commit_callbacks,
+        entity_name="北京星河云图科技有限公司",
+        basic={"name": "星河云图推荐算法", "algo_type": "02"},
+    )
+    api = APIClient()
+    body = api.get("/api/v1/public/filings/", {"q": "星河"}).json()
+    assert (body["count"], body["count_capped"]) == (2, False)
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 1)
+    monkeypatch.setattr("public_search.api.COUNT_CAP", 1)
+    monkeypatch.setattr("public_search.views.COUNT_CAP", 1)
+    for q in ("星河", "科技有限"):  # a posting list read directly, and a walk
+        body = api.get("/api/v1/public/filings/", {"q": q}).json()
+        assert (body["count"], body["count_capped"]) == (1, True), q
+        assert {r["id"] for r in body["results"]} == {first.pk, second.pk}, q
+    synced = api.get("/api/v1/public/filings/", {"modified_since": "2000-01-01T00:00:00Z"}).json()
+    assert (synced["count"], synced["count_capped"]) == (2, False)
+    page = client.get(reverse("public_search:search"), {"q": "星河"}).content.decode()
+    assert "找到超过 1 条结果" in page
+
+
 @requires_postgres
 def test_pub_01_name_queries_of_any_length_use_an_index(django_capture_on_commit_callbacks):
     """1–3 characters read the gram's posting list off its primary key in date order; longer queries
