@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers
@@ -15,7 +18,7 @@ from rest_framework.views import APIView
 
 from .models import PublicFiling
 from .pagination import COUNT_CAP, CappedPaginator
-from .services import public_search
+from .services import public_changes, public_search
 
 
 class PublicThrottle(AnonRateThrottle):
@@ -64,24 +67,9 @@ class PublicFilingDetailSerializer(PublicFilingSerializer):
 
 
 class PublicPagination(PageNumberPagination):
-    """Pages of filings with an exact count (the `modified_since` sync cursor)."""
-
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
-    capped = False
-
-    def get_paginated_response(self, data):
-        count = self.page.paginator.count
-        return Response(
-            {
-                "count": min(count, COUNT_CAP) if self.capped else count,
-                "count_capped": self.capped and count > COUNT_CAP,
-                "next": self.get_next_link(),
-                "previous": self.get_previous_link(),
-                "results": data,
-            }
-        )
 
 
 class SearchPagination(PublicPagination):
@@ -89,15 +77,28 @@ class SearchPagination(PublicPagination):
     (to take every filing, use `modified_since` or the published lists)."""
 
     django_paginator_class = CappedPaginator
-    capped = True
+
+    def get_paginated_response(self, data):
+        count = self.page.paginator.count
+        return Response(
+            {
+                "count": min(count, COUNT_CAP),
+                "count_capped": count > COUNT_CAP,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
 
 
 PublicFilingPage = inline_serializer(
     name="PublicFilingPage",
     fields={
-        "count": serializers.IntegerField(help_text=f"匹配的备案数；搜索结果最多计 {COUNT_CAP}"),
+        "count": serializers.IntegerField(
+            help_text=f"匹配的（同步时：其后尚有的）备案数，最多计 {COUNT_CAP}"
+        ),
         "count_capped": serializers.BooleanField(
-            help_text=f"搜索结果超过 {COUNT_CAP} 条时为 true（此时 count 为 {COUNT_CAP}）"
+            help_text=f"超过 {COUNT_CAP} 条时为 true（此时 count 为 {COUNT_CAP}）"
         ),
         "next": serializers.URLField(allow_null=True),
         "previous": serializers.URLField(allow_null=True),
@@ -120,8 +121,16 @@ class PublicFilingListApi(APIView):
             OpenApiParameter("state", str),
             OpenApiParameter("year", str),
             OpenApiParameter(
-                "modified_since", str, description="ISO 8601; rows changed at or after, oldest first"
+                "modified_since",
+                str,
+                description="ISO 8601: filings changed at or after this moment, oldest change first. Follow "
+                "`next` to go on: it carries the last row's change time and id (a keyset cursor, as fast "
+                "on the last page as on the first); keep the last `changed_at` and `id` to resume later.",
             ),
+            OpenApiParameter(
+                "after_id", int, description="with modified_since: after this id at that moment"
+            ),
+            OpenApiParameter("page_size", int, description="1–500, 50 by default"),
         ],
         responses=PublicFilingPage,
         operation_id="v1_public_filings_list",
@@ -130,26 +139,52 @@ class PublicFilingListApi(APIView):
         p = request.query_params
         since = p.get("modified_since")
         if since:
-            moment = parse_datetime(since)
-            if moment is None:
-                raise ValidationError({"modified_since": ["应为ISO 8601时间，如2026-11-01T00:00:00+08:00。"]})
-            # A sync cursor: everything changed since, in change order, so a re-user resumes where it stopped.
-            queryset = PublicFiling.objects.filter(changed_at__gte=moment).order_by("changed_at", "filing_id")
-            paginator = PublicPagination()
-        else:
-            queryset = public_search(
-                q=p.get("q", ""),
-                algo_type=p.get("type", ""),
-                role=p.get("role", ""),
-                province=p.get("province", ""),
-                state=p.get("state", ""),
-                year=p.get("year", ""),
-                sort=p.get("sort", "relevance"),
-            )
-            paginator = SearchPagination()
+            return self._sync(request, since)
+        queryset = public_search(
+            q=p.get("q", ""),
+            algo_type=p.get("type", ""),
+            role=p.get("role", ""),
+            province=p.get("province", ""),
+            state=p.get("state", ""),
+            year=p.get("year", ""),
+            sort=p.get("sort", "relevance"),
+        )
+        paginator = SearchPagination()
         page = paginator.paginate_queryset(queryset, request, view=self)
         return paginator.get_paginated_response(
             PublicFilingSerializer(page, many=True, context={"request": request}).data
+        )
+
+    def _sync(self, request, since: str) -> Response:
+        """PUB-02 open data: a page of filings changed since a moment, the next page by keyset."""
+        p = request.query_params
+        moment = parse_datetime(since)
+        if moment is None:
+            raise ValidationError({"modified_since": ["应为ISO 8601时间，如2026-11-01T00:00:00+08:00。"]})
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        after_id = p.get("after_id")
+        if after_id is not None and not after_id.isdigit():
+            raise ValidationError({"after_id": ["应为备案的 id（非负整数）。"]})
+        size = PublicPagination().get_page_size(request)
+        changes = public_changes(since=moment, after_id=int(after_id) if after_id else None)
+        rows = list(changes[: size + 1])
+        count = changes.order_by()[: COUNT_CAP + 1].count()
+        next_link = None
+        if len(rows) > size:
+            rows, last = rows[:size], rows[size - 1]
+            query = {"modified_since": last.changed_at.isoformat(), "after_id": last.pk}
+            if "page_size" in p:
+                query["page_size"] = size
+            next_link = request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
+        return Response(
+            {
+                "count": min(count, COUNT_CAP),
+                "count_capped": count > COUNT_CAP,
+                "next": next_link,
+                "previous": None,
+                "results": PublicFilingSerializer(rows, many=True, context={"request": request}).data,
+            }
         )
 
 

@@ -356,6 +356,15 @@ def public_search(
     return queryset.order_by("-approved_on", "-filing_id")
 
 
+def public_changes(*, since, after_id: int | None = None) -> QuerySet[PublicFiling]:
+    """Open data's sync cursor (PUB-02): filings changed at or after `since` (after `after_id` among
+    those changed at that very moment), oldest change first: a range of the (changed_at, filing) index."""
+    changes = PublicFiling.objects.filter(changed_at__gte=since)
+    if after_id is not None:
+        changes = changes.filter(Q(changed_at__gt=since) | Q(filing_id__gt=after_id))
+    return changes.order_by("changed_at", "filing_id")
+
+
 def type_counts() -> list[tuple[str, str, int]]:
     """Filings in force by type, for the home page."""
     from django.db.models import Count
