@@ -248,10 +248,8 @@ def test_pub_02_open_data_sync_follows_a_keyset_cursor_through_ties(django_captu
     PublicFiling.objects.filter(pk=ids[3]).update(changed_at=moment + timedelta(minutes=1))
     api = APIClient()
 
-    seen, url = [], "/api/v1/public/filings/?" + urlencode(
-        {"modified_since": (moment - timedelta(days=1)).isoformat(), "page_size": 1}
-    )
-    counts = []
+    start = {"modified_since": (moment - timedelta(days=1)).isoformat(), "page_size": 1}
+    seen, counts, url = [], [], "/api/v1/public/filings/?" + urlencode(start)
     while url:
         body = api.get(url).json()
         seen += [r["id"] for r in body["results"]]

@@ -119,6 +119,24 @@ def test_pub_01_pub_02_pub_03_a_two_character_name_part_finds_the_filing_and_its
     _shot(page, "public-page", screenshot_dir)
 
 
+def test_pub_01_longer_name_parts_find_only_whole_matches(page):
+    """PUB-01: three characters (their own posting list) and a longer part (a walk of its rarest
+    three-character run) find the filings whose names hold the whole part, and no others."""
+    (filing,) = _published()
+    _published(
+        "北京星河智慧教育科技有限公司",
+        product="星河课堂",
+        filings=({"name": "智联课堂推荐算法", "algo_type": "02"},),
+    )
+    _search_from_home(page, "星河智")
+    expect(page.get_by_role("status")).to_have_text("找到 2 条结果")
+    for typed in ("星河智联", "河智联科技有限"):
+        _search_from_home(page, typed)
+        expect(page.get_by_role("status")).to_have_text("找到 1 条结果")
+        expect(_results(page).first.get_by_role("heading")).to_contain_text(BASIC["name"])
+        expect(_results(page).first.locator(".number")).to_have_text(filing.display_number)
+
+
 def test_pub_01_a_number_finds_exactly_its_filing_however_it_is_typed(page):
     """PUB-01: the full number, with or without 网信算备/号 and with spaces, finds that filing alone."""
     first, second = _published(filings=(None, SECOND))
