@@ -7,10 +7,6 @@ viewer would read them: what matters is the text on the page and the embedded fo
 
 from __future__ import annotations
 
-import re
-import shutil
-import subprocess
-
 import pytest
 from django.utils import translation
 
@@ -18,10 +14,11 @@ from filers.documents import RESPONSIBILITY_SECTIONS, commitment_letter_pdf, res
 from filers.models import Entity
 
 from .factories import EntityFactory
+from .pdf_tools import POPPLER, pdf_fonts, pdf_pages, poppler
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils (pdftotext, pdffonts)"),
+    pytest.mark.skipif(not POPPLER, reason="needs poppler-utils (pdftotext, pdffonts)"),
 ]
 
 DOCUMENTS = {
@@ -56,33 +53,10 @@ def full_entity():
     )
 
 
-def _poppler(tool: str, data: bytes, tmp_path, *args: str) -> str:
-    path = tmp_path / f"{tool}.pdf"
-    path.write_bytes(data)
-    done = subprocess.run(
-        [tool, *args, str(path), *(["-"] if tool == "pdftotext" else [])],
-        capture_output=True,
-        check=True,
-        text=True,
-    )
-    return done.stdout
-
-
 def _text(data: bytes, tmp_path) -> str:
     """The PDF's text in layout mode (a table row reads as one line: "主体名称北京…"), without
     whitespace: CJK lines wrap anywhere, and letter-spacing splits titles."""
-    return "".join(_poppler("pdftotext", data, tmp_path, "-layout").split())
-
-
-def _pages(data: bytes, tmp_path) -> int:
-    return int(re.search(r"^Pages:\s+(\d+)", _poppler("pdfinfo", data, tmp_path), re.M)[1])
-
-
-def _fonts(data: bytes, tmp_path) -> list[tuple[str, str]]:
-    """(font name, emb column) for each font pdffonts lists."""
-    rows = _poppler("pdffonts", data, tmp_path).splitlines()[2:]  # after the header and its dashes
-    # name, type (several words), encoding, emb, sub, uni, object, generation
-    return [(row.split()[0], row.split()[-5]) for row in rows if row.strip()]
+    return "".join(poppler("pdftotext", data, tmp_path, "-layout").split())
 
 
 def test_ent_02_commitment_letter_is_a_pdf_prefilled_with_name_and_uscc(full_entity, tmp_path):
@@ -119,7 +93,7 @@ def test_ent_02_commitment_letter_has_signature_stamp_and_date_on_one_page(full_
     assert "主体名称（加盖公章）：北京星河算法科技有限公司" in text
     assert "年月日" in text
     assert text.count("（加盖公章）") == 2  # the signature line and the stamp area
-    assert _pages(data, tmp_path) == 1
+    assert pdf_pages(data, tmp_path) == 1
     assert "第1页共1页" in text
 
 
@@ -127,7 +101,7 @@ def test_ent_02_commitment_letter_stays_on_one_page_with_a_long_name(tmp_path):
     entity = EntityFactory(name="内蒙古自治区鄂尔多斯市某某互联网信息技术服务集团股份有限公司第一分公司")
     data = commitment_letter_pdf(entity=entity)
 
-    assert _pages(data, tmp_path) == 1
+    assert pdf_pages(data, tmp_path) == 1
     assert entity.name in _text(data, tmp_path)
 
 
@@ -168,7 +142,7 @@ def test_ent_03_responsibility_statement_covers_the_algorithm_security_systems(f
 def test_ent_03_responsibility_statement_is_signed_stamped_and_numbered(full_entity, tmp_path):
     data = responsibility_statement_pdf(entity=full_entity)
     text = _text(data, tmp_path)
-    pages = _pages(data, tmp_path)
+    pages = pdf_pages(data, tmp_path)
 
     assert "算法安全责任人（签字）：" in text
     assert "法定代表人（签字）：" in text
@@ -215,7 +189,7 @@ def test_ent_02_none_attributes_print_as_blanks(document, tmp_path):
 
 @pytest.mark.parametrize("document", DOCUMENTS)
 def test_ent_02_cjk_fonts_are_embedded(document, full_entity, tmp_path):
-    fonts = _fonts(DOCUMENTS[document](entity=full_entity), tmp_path)
+    fonts = [(name, emb) for name, emb, _sub in pdf_fonts(DOCUMENTS[document](entity=full_entity), tmp_path)]
 
     assert fonts, "the PDF lists no font"
     assert all(emb == "yes" for _, emb in fonts), fonts  # nothing left to the viewer's fonts

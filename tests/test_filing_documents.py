@@ -9,9 +9,6 @@ and compared without whitespace: CJK lines wrap anywhere and letter-spacing spli
 from __future__ import annotations
 
 import copy
-import re
-import shutil
-import subprocess
 
 import pytest
 from django.utils import translation
@@ -25,10 +22,11 @@ from algorithms.documents import (
 from algorithms.models import AlgorithmType, Filing
 
 from .factories import EntityFactory
+from .pdf_tools import POPPLER, pdf_fonts, pdf_pages, poppler
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils (pdftotext, pdffonts)"),
+    pytest.mark.skipif(not POPPLER, reason="needs poppler-utils (pdftotext, pdffonts)"),
 ]
 
 DOCUMENTS = {
@@ -116,29 +114,8 @@ def empty_filing():
     return Filing(entity=EntityFactory(name="上海草稿示例有限公司"), data={})
 
 
-def _poppler(tool: str, data: bytes, tmp_path, *args: str) -> str:
-    path = tmp_path / f"{tool}.pdf"
-    path.write_bytes(data)
-    done = subprocess.run(
-        [tool, *args, str(path), *(["-"] if tool == "pdftotext" else [])],
-        capture_output=True,
-        check=True,
-        text=True,
-    )
-    return done.stdout
-
-
 def _text(data: bytes, tmp_path) -> str:
-    return "".join(_poppler("pdftotext", data, tmp_path, "-raw").split())
-
-
-def _pages(data: bytes, tmp_path) -> int:
-    return int(re.search(r"^Pages:\s+(\d+)", _poppler("pdfinfo", data, tmp_path), re.M)[1])
-
-
-def _fonts(data: bytes, tmp_path) -> list[tuple[str, str]]:
-    rows = _poppler("pdffonts", data, tmp_path).splitlines()[2:]
-    return [(row.split()[0], row.split()[-5]) for row in rows if row.strip()]
+    return "".join(poppler("pdftotext", data, tmp_path, "-raw").split())
 
 
 def _flat(value: str) -> str:
@@ -247,7 +224,7 @@ def test_alg_02_self_assessment_prefills_data_model_strategy_and_risks(filing, t
 def test_alg_02_self_assessment_is_signed_stamped_and_numbered(filing, tmp_path):
     data = self_assessment_template_pdf(filing=filing)
     text = _text(data, tmp_path)
-    pages = _pages(data, tmp_path)
+    pages = pdf_pages(data, tmp_path)
 
     conclusion = text[text.index("七、评估结论") :]
     assert "主体名称（加盖公章）：北京星河算法科技有限公司" in conclusion
@@ -409,7 +386,7 @@ def test_alg_02_data_that_is_not_a_dict_is_an_empty_draft(document, tmp_path):
 
 @pytest.mark.parametrize("document", DOCUMENTS)
 def test_alg_02_cjk_fonts_are_embedded(document, filing, tmp_path):
-    fonts = _fonts(DOCUMENTS[document](filing=filing), tmp_path)
+    fonts = [(name, emb) for name, emb, _sub in pdf_fonts(DOCUMENTS[document](filing=filing), tmp_path)]
 
     assert fonts, "the PDF lists no font"
     assert all(emb == "yes" for _, emb in fonts), fonts

@@ -6,8 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
-import subprocess
 from datetime import date, timedelta
 from urllib.parse import unquote
 
@@ -22,6 +20,7 @@ from public_search.models import ListExport, PublicFiling
 from review.numbers import number_compose
 
 from .factories import EntityFactory
+from .pdf_tools import POPPLER, pdf_fonts, poppler
 
 pytestmark = pytest.mark.django_db
 
@@ -76,14 +75,12 @@ def publish(
 
 
 def _pdf_text(pdf: bytes, tmp_path, *pages: int) -> str:
-    if not shutil.which("pdftotext"):
+    if not POPPLER:
         pytest.skip("poppler-utils (pdftotext) is not installed")
-    path = tmp_path / "list.pdf"
-    path.write_bytes(pdf)
-    args = ["pdftotext", "-enc", "UTF-8"]
+    args = ["-enc", "UTF-8"]
     if pages:
         args += ["-f", str(pages[0]), "-l", str(pages[-1])]
-    return subprocess.run([*args, str(path), "-"], capture_output=True, check=True, text=True).stdout
+    return poppler("pdftotext", pdf, tmp_path, *args)
 
 
 def _csv_rows(content: bytes) -> list[list[str]]:
@@ -309,16 +306,14 @@ def test_pub_05_pdf_text_and_embedded_fonts(tmp_path):
     for record in (first, second):
         assert f"网信算备{record.number}号" in compact
     # Landscape A4.
-    info = subprocess.run(["pdfinfo", str(tmp_path / "list.pdf")], capture_output=True, text=True).stdout
+    info = poppler("pdfinfo", pdf, tmp_path)
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
     assert (round(width), round(height)) == (842, 595)
     # The CJK fonts are embedded, and subset (the file stays small).
-    fonts = subprocess.run(["pdffonts", str(tmp_path / "list.pdf")], capture_output=True, text=True).stdout
-    lines = fonts.splitlines()[2:]
-    assert lines and any("CJK" in line for line in lines)
-    for line in lines:
-        columns = line.split()
-        assert columns[-5:-3] == ["yes", "yes"], line  # emb, sub
+    fonts = pdf_fonts(pdf, tmp_path)
+    assert fonts and any("CJK" in name for name, _emb, _sub in fonts)
+    for font in fonts:
+        assert font[1:] == ("yes", "yes"), font  # emb, sub
     assert len(pdf) < 400_000
 
 
