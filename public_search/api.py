@@ -79,16 +79,20 @@ class SearchPagination(PublicPagination):
     django_paginator_class = CappedPaginator
 
     def get_paginated_response(self, data):
-        count = self.page.paginator.count
-        return Response(
-            {
-                "count": min(count, COUNT_CAP),
-                "count_capped": count > COUNT_CAP,
-                "next": self.get_next_link(),
-                "previous": self.get_previous_link(),
-                "results": data,
-            }
-        )
+        return _page_response(self.page.paginator, self.get_next_link(), self.get_previous_link(), data)
+
+
+def _page_response(paginator: CappedPaginator, next_link, previous_link, results) -> Response:
+    """A page of filings as PublicFilingPage describes it, its count capped as on the search page."""
+    return Response(
+        {
+            "count": paginator.shown_count,
+            "count_capped": paginator.capped,
+            "next": next_link,
+            "previous": previous_link,
+            "results": results,
+        }
+    )
 
 
 PublicFilingPage = inline_serializer(
@@ -169,7 +173,6 @@ class PublicFilingListApi(APIView):
         size = PublicPagination().get_page_size(request)
         changes = public_changes(since=moment, after_id=int(after_id) if after_id else None)
         rows = list(changes[: size + 1])
-        count = changes.order_by()[: COUNT_CAP + 1].count()
         next_link = None
         if len(rows) > size:
             rows, last = rows[:size], rows[size - 1]
@@ -177,14 +180,12 @@ class PublicFilingListApi(APIView):
             if "page_size" in p:
                 query["page_size"] = size
             next_link = request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
-        return Response(
-            {
-                "count": min(count, COUNT_CAP),
-                "count_capped": count > COUNT_CAP,
-                "next": next_link,
-                "previous": None,
-                "results": PublicFilingSerializer(rows, many=True, context={"request": request}).data,
-            }
+        # The count of what is left from this point on, capped like a search's.
+        return _page_response(
+            CappedPaginator(changes, size),
+            next_link,
+            None,
+            PublicFilingSerializer(rows, many=True, context={"request": request}).data,
         )
 
 

@@ -20,3 +20,12 @@ class CappedPaginator(Paginator):
         if isinstance(self.object_list, PostingSearch):
             return self.object_list.count(cap=COUNT_CAP + 1)
         return self.object_list.order_by()[: COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        """More matches than COUNT_CAP: say "more than", not a number."""
+        return self.count > COUNT_CAP
+
+    @property
+    def shown_count(self) -> int:
+        return min(self.count, COUNT_CAP)

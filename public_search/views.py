@@ -14,7 +14,7 @@ from filers.regions import provinces
 from review.api import number_check
 
 from .models import PublicFiling, PublicState
-from .pagination import COUNT_CAP, CappedPaginator
+from .pagination import CappedPaginator
 from .services import history_display, public_search, type_counts
 
 PAGE_SIZE = 20
@@ -52,8 +52,8 @@ def search(request):
             "params": params,
             "page": page,
             "query": query.urlencode(),
-            "capped": paginator.count > COUNT_CAP,
-            "count": min(paginator.count, COUNT_CAP),
+            "capped": paginator.capped,
+            "count": paginator.shown_count,
             "algo_types": AlgorithmType.choices,
             "roles": Role.choices,
             "provinces": provinces(),
