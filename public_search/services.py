@@ -63,6 +63,11 @@ def query_grams(query: str) -> list[str]:
     return sorted({text[i : i + GRAM_MAX] for i in range(len(text) - GRAM_MAX + 1)})
 
 
+def _fields_text(fields: list[str]) -> str:
+    """The labels of changed public fields, in the active language: 主要用途、应用产品."""
+    return _("、").join(str(PUBLIC_FIELDS.get(f, f)) for f in fields)
+
+
 def _products_display(snapshot: dict) -> str:
     """PUB-05's 应用产品: 产品名（APP、网站）, several joined by 、; "--" for a technical supporter."""
     if snapshot.get("basic", {}).get("role") == Role.SUPPORTER:
@@ -107,7 +112,7 @@ def _public_history(filing: Filing) -> tuple[list[dict], str]:
                     fields.append("products")
                 if fields:
                     fields = list(dict.fromkeys(fields))
-                    detail = "、".join(str(PUBLIC_FIELDS[f]) for f in fields)
+                    detail = _fields_text(fields)
                     history.append(
                         {
                             "date": when,
@@ -148,7 +153,7 @@ def history_display(history: list[dict]) -> list[dict]:
     for item in history:
         shown = {**item, "label": HISTORY_LABELS.get(item.get("event"), item.get("label", ""))}
         if item.get("fields"):
-            shown["detail"] = _("、").join(str(PUBLIC_FIELDS.get(f, f)) for f in item["fields"])
+            shown["detail"] = _fields_text(item["fields"])
         items.append(shown)
     return items
 
