@@ -20,7 +20,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import F, QuerySet
@@ -31,7 +31,7 @@ from algorithms.models import AlgorithmType, Role
 from filers.documents import _render as render_pdf
 from review.numbers import number_display
 
-from .models import PublicFiling, PublicState
+from .models import ListExport, PublicFiling, PublicState
 
 # Called with a percentage, 0–99, while a long list is being made (tasks.list_export_task).
 Progress = Callable[[int], None]
@@ -283,14 +283,10 @@ def list_pdf(*, period: str, generative: bool, progress: Progress | None = None)
 EXPORT_KEEP_DAYS = 7  # a finished export is reused for a day; its link keeps working for a week
 
 
-def list_exports_prune(*, now=None) -> int:
-    """Delete exports (and their files) finished more than EXPORT_KEEP_DAYS ago, or left unfinished
-    that long (a lost task). Returns how many were deleted."""
-    from datetime import timedelta
-
-    from .models_lists import ListExport
-
-    cutoff = (now or timezone.now()) - timedelta(days=EXPORT_KEEP_DAYS)
+def list_exports_prune() -> int:
+    """Delete exports (and their files) made more than EXPORT_KEEP_DAYS ago, finished or left
+    unfinished (a lost task). Returns how many were deleted."""
+    cutoff = timezone.now() - timedelta(days=EXPORT_KEEP_DAYS)
     deleted = 0
     for export in ListExport.objects.filter(created_at__lt=cutoff).iterator():
         if export.file:
