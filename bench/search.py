@@ -643,6 +643,16 @@ def measure(kind: str, n: int, queries: list[str], run, warmup: int = WARMUP) ->
     return f"{kind} n={n} p50_ms={p50:.2f} p95_ms={p95:.2f} p99_ms={p99:.2f}"
 
 
+def _explain_captured(statements: list[dict]) -> None:
+    """EXPLAIN (ANALYZE, BUFFERS) of captured statements (their SQL has the values in it)."""
+    from django.db import connection
+
+    for c in statements:
+        with connection.cursor() as cur:
+            cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + c["sql"])  # no params: % stays as it is
+            log(f"{c['sql']}\n" + "\n".join(r[0] for r in cur.fetchall()))
+
+
 def explain(kind: str, q: str) -> None:
     """The plans of every statement the first page of a name query runs."""
     from django.db import connection
@@ -653,10 +663,7 @@ def explain(kind: str, q: str) -> None:
     with CaptureQueriesContext(connection) as captured:
         list(public_search(q=q)[:20])
     log(f"--- {kind} q={q!r}: {len(captured.captured_queries)} statements")
-    for c in captured.captured_queries:
-        with connection.cursor() as cur:
-            cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + c["sql"])  # no params: % stays as it is
-            log(f"{c['sql']}\n" + "\n".join(r[0] for r in cur.fetchall()))
+    _explain_captured(captured.captured_queries)
 
 
 def explain_page(client, path: str, q: str) -> None:
@@ -671,10 +678,7 @@ def explain_page(client, path: str, q: str) -> None:
         f"--- page q={q!r}: {len(queries)} queries, "
         + ", ".join(f"{float(c['time']) * 1000:.1f}" for c in queries)
     )
-    for c in queries[:2]:
-        with connection.cursor() as cur:
-            cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + c["sql"])  # no params: % stays as it is
-            log(f"{c['sql']}\n" + "\n".join(r[0] for r in cur.fetchall()))
+    _explain_captured(queries[:2])
 
 
 # --- The page under gunicorn ----------------------------------------------------------------------------
