@@ -234,6 +234,7 @@ class PostingSearch:
 
     BUDGET = 200_000  # postings a longer query reads at most
     FREQUENCY_CAP = 5_000  # postings counted per gram when choosing the rarest
+    MATCH_LIMIT = 10_000  # matches of a longer query returned at most when no page bounds them
 
     def __init__(self, query: str, *, relevance: bool):
         self.needle = _SEPARATORS.sub("", query)
@@ -289,7 +290,7 @@ class PostingSearch:
 
     def count(self, cap: int | None = None) -> int:
         if not self.direct:
-            return len(self.exact) + len(self._matches(cap or 10_000))
+            return len(self.exact) + len(self._matches(cap or self.MATCH_LIMIT))
         postings = self._postings()
         return len(self.exact) + (postings[:cap].count() if cap else postings.count())
 
@@ -307,7 +308,8 @@ class PostingSearch:
         rest_start = max(0, start - len(self.exact))
         rest_stop = None if stop is None else max(0, stop - len(self.exact))
         if not self.direct:
-            rest = self._matches(rest_stop if rest_stop is not None else 10_000)[rest_start:rest_stop]
+            limit = self.MATCH_LIMIT if rest_stop is None else rest_stop
+            rest = self._matches(limit)[rest_start:rest_stop]
         else:
             rest = list(self._postings().values_list("filing_id", flat=True)[rest_start:rest_stop])
         ids = exact + rest
