@@ -126,27 +126,7 @@ class EntityForm(forms.ModelForm):
 
     class Meta:
         model = Entity
-        fields = [
-            "name",
-            "entity_type",
-            "region_code",
-            "address",
-            "industry",
-            "certificate_type",
-            "certificate_valid_from",
-            "certificate_valid_to",
-            "legal_rep_name",
-            "legal_rep_id_type",
-            "legal_rep_id_number",
-            "legal_rep_mobile",
-            "legal_rep_email",
-            "officer_name",
-            "officer_position",
-            "officer_id_type",
-            "officer_id_number",
-            "officer_mobile",
-            "officer_email",
-        ]
+        fields = list(Entity.EDITABLE_FIELDS)
         widgets = {
             "certificate_valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "certificate_valid_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -255,6 +255,28 @@ class Entity(Reviewable):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("最后保存"), auto_now=True)
 
+    # What a filer types in 主体信息 (the USCC is fixed at registration; uploads are ATTACHMENT_FIELDS).
+    EDITABLE_FIELDS = (
+        "name",
+        "entity_type",
+        "region_code",
+        "address",
+        "industry",
+        "certificate_type",
+        "certificate_valid_from",
+        "certificate_valid_to",
+        "legal_rep_name",
+        "legal_rep_id_type",
+        "legal_rep_id_number",
+        "legal_rep_mobile",
+        "legal_rep_email",
+        "officer_name",
+        "officer_position",
+        "officer_id_type",
+        "officer_id_number",
+        "officer_mobile",
+        "officer_email",
+    )
     ATTACHMENT_FIELDS = (
         "commitment_letter",
         "responsibility_statement",
