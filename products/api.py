@@ -16,6 +16,8 @@ from review.services import TransitionError
 from .models import Audience, Function, FunctionPath, Product, ServiceForm, ServiceStatus
 from .selectors import product_tree
 from .services import (
+    FUNCTION_FIELDS,
+    PRODUCT_FIELDS,
     ProductInUse,
     ProductLocked,
     function_create,
@@ -34,7 +36,7 @@ from .services import (
 class FunctionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Function
-        fields = ["id", "name", "applied_where", "implementation", "business_effect"]
+        fields = ["id", *FUNCTION_FIELDS]
 
 
 class PathSerializer(serializers.ModelSerializer):
@@ -57,18 +59,7 @@ class ProductSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "state",
-            "name",
-            "service_forms",
-            "url",
-            "app_store",
-            "app_package",
-            "service_status",
-            "start_date",
-            "end_date",
-            "audience",
-            "registered_users",
-            "monthly_active_users",
-            "key_data_note",
+            *PRODUCT_FIELDS,
             "approved_revision",
             "pending_revision",
             "paths",

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Audience, Function, ServiceForm, ServiceStatus
+from .services import FUNCTION_FIELDS
 
 
 class ProductForm(forms.Form):
@@ -57,7 +58,7 @@ class FunctionForm(forms.ModelForm):
 
     class Meta:
         model = Function
-        fields = ["name", "applied_where", "implementation", "business_effect"]
+        fields = list(FUNCTION_FIELDS)
         widgets = {
             "applied_where": forms.Textarea(attrs={"rows": 3}),
             "implementation": forms.Textarea(attrs={"rows": 3}),
