@@ -36,40 +36,6 @@ from .services import (
 from .views import FilingFilter
 
 
-class FilingSerializer(serializers.ModelSerializer):
-    number = serializers.CharField(source="display_number", read_only=True)
-    snapshot = serializers.SerializerMethodField()
-    problems = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Filing
-        fields = [
-            "id",
-            "state",
-            "name",
-            "algo_type",
-            "role",
-            "number",
-            "last_step",
-            "last_saved_at",
-            "submitted_at",
-            "reviewed_at",
-            "terminated_on",
-            "approved_revision",
-            "pending_revision",
-            "snapshot",
-            "problems",
-        ]
-
-    def get_snapshot(self, filing) -> dict:
-        return filing_snapshot(filing=filing)
-
-    def get_problems(self, filing) -> list[dict]:
-        return [
-            {"step": p.step, "field": p.field, "message": p.message} for p in filing_problems(filing=filing)
-        ]
-
-
 class FilingListItemSerializer(serializers.ModelSerializer):
     number = serializers.CharField(source="display_number", read_only=True)
 
@@ -86,6 +52,31 @@ class FilingListItemSerializer(serializers.ModelSerializer):
             "last_saved_at",
             "submitted_at",
             "reviewed_at",
+        ]
+
+
+class FilingSerializer(FilingListItemSerializer):
+    """A filing with its snapshot and what is missing before it can be submitted."""
+
+    snapshot = serializers.SerializerMethodField()
+    problems = serializers.SerializerMethodField()
+
+    class Meta(FilingListItemSerializer.Meta):
+        fields = [
+            *FilingListItemSerializer.Meta.fields,
+            "terminated_on",
+            "approved_revision",
+            "pending_revision",
+            "snapshot",
+            "problems",
+        ]
+
+    def get_snapshot(self, filing) -> dict:
+        return filing_snapshot(filing=filing)
+
+    def get_problems(self, filing) -> list[dict]:
+        return [
+            {"step": p.step, "field": p.field, "message": p.message} for p in filing_problems(filing=filing)
         ]
 
 
