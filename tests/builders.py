@@ -15,7 +15,7 @@ from products.services import function_create, path_create, product_create, prod
 from review.services import transition_perform
 from review.transitions import Action
 
-from .factories import ReviewerFactory
+from .factories import FilerFactory, ReviewerFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -159,3 +159,14 @@ def approve_item(obj, reviewer=None):
     transition_perform(obj=obj, action=Action.APPROVE, actor=reviewer)
     obj.refresh_from_db()
     return obj
+
+
+def published_filings(
+    entity_name: str = "北京星河智联科技有限公司", *, product: str = "星河资讯", filings=(None,)
+) -> list[Filing]:
+    """An entity whose product passed review and whose filings (`basic` overrides, one per filing) were
+    approved: published, numbers issued on commit."""
+    filer = FilerFactory(entity__name=entity_name)
+    complete_entity(filer, approve=True)
+    covered = complete_product(filer, name=product, approve=True)
+    return [approve_item(complete_filing(filer, covered, basic=basic)) for basic in filings]

@@ -12,6 +12,9 @@ def valid_uscc(n: int) -> str:
     return first17 + uscc_std.calc_check_digit(first17)
 
 
+PASSWORD = "Beian#2026pass"  # every factory-made user's
+
+
 class EntityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Entity
@@ -28,7 +31,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.cn")
-    password = factory.django.Password("Beian#2026pass")
+    password = factory.django.Password(PASSWORD)
 
 
 class FilerFactory(UserFactory):

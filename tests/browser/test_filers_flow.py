@@ -17,10 +17,12 @@ from filers.models import Entity, User
 from tests.factories import FilerFactory, valid_uscc
 
 from .conftest import PHONE
+from .helpers import label as _label
+from .helpers import login as _login
+from .helpers import shot as _shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "Beian#2026pass"  # FilerFactory's
 NEW_PASSWORD = "Beian#2026secure"
 LEGAL_REP_ID = "11010519491231002X"
 OFFICER_ID = "110101199003071233"
@@ -31,11 +33,6 @@ ATTACHMENTS = (  # the five uploads, in the order of the form
     "营业执照彩色扫描件",
     "ICP备案证明或ICP经营许可证",
 )
-
-
-def _shot(page, name, screenshot_dir):
-    if screenshot_dir:
-        page.screenshot(path=f"{screenshot_dir}/{name}.png", full_page=True)
 
 
 def _pdf(text: str = "scan") -> bytes:
@@ -71,23 +68,9 @@ def _scans(tmp_path) -> dict[str, str]:
     return files
 
 
-def _label(page, text: str):
-    """The control labelled exactly `text` (a required field's label ends in a red *)."""
-    return page.get_by_label(re.compile(rf"^{re.escape(text)}\*?$"))
-
-
 def _field(page, name: str):
     """The block that holds one form field: its label, input, help and error messages."""
     return page.locator(f"#field-{name}")
-
-
-def _login(page, user, password: str = PASSWORD) -> None:
-    page.goto("/account/login/")
-    _label(page, "用户名").fill(user.username)
-    _label(page, "密码").fill(password)
-    with page.expect_navigation():
-        page.get_by_role("button", name="登录").click()
-    expect(page.locator("details.user-menu")).to_be_visible()
 
 
 def _fill_registration(page, *, uscc: str, username: str = "xinghe") -> dict[str, str]:

@@ -28,10 +28,13 @@ from tests.builders import (
 from tests.factories import FilerFactory
 
 from .conftest import PHONE
+from .helpers import click as _click
+from .helpers import label as _label
+from .helpers import login as _login
+from .helpers import shot as _shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "Beian#2026pass"  # FilerFactory's
 ENTITY_NAME = "北京星河智联科技有限公司"
 NAME = "星河资讯个性化推荐算法"
 MAIN_USE = "应用于资讯推荐场景，根据用户的浏览行为和兴趣标签，推荐用户可能感兴趣的资讯内容。"
@@ -44,31 +47,6 @@ COMMITMENT = "我承诺上述填报信息真实有效"
 
 
 # --- Helpers ---------------------------------------------------------------------------------
-
-
-def _shot(page, name: str, screenshot_dir) -> None:
-    if screenshot_dir:
-        page.screenshot(path=f"{screenshot_dir}/{name}.png", full_page=True)
-
-
-def _label(page, text: str):
-    """The control labelled exactly `text` (a required field's label ends in a red *)."""
-    return page.get_by_label(re.compile(rf"^{re.escape(text)}\*?$"))
-
-
-def _login(page, user) -> None:
-    page.goto("/account/login/")
-    _label(page, "用户名").fill(user.username)
-    _label(page, "密码").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="登录").click()
-    expect(page.locator("details.user-menu")).to_be_visible()
-
-
-def _click(page, name: str) -> None:
-    """Press a button that posts a form and wait for the page it leads to."""
-    with page.expect_navigation():
-        page.get_by_role("button", name=name, exact=True).click()
 
 
 class _Dialogs(list):

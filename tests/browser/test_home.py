@@ -3,13 +3,9 @@
 import pytest
 
 from .conftest import PHONE
+from .helpers import shot as _shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _shot(page, name, screenshot_dir):
-    if screenshot_dir:
-        page.screenshot(path=f"{screenshot_dir}/{name}.png", full_page=True)
 
 
 def test_home_page_shows_the_chinese_title_and_navigation(page, screenshot_dir):

@@ -19,11 +19,11 @@ from playwright.sync_api import expect
 from public_search import list_views
 from public_search.models_lists import ListExport
 from public_search.tasks import list_export_task
-from tests.builders import BASIC, approve_item, complete_entity, complete_filing
-from tests.builders import complete_product as build_product
-from tests.factories import FilerFactory
+from tests.builders import BASIC
+from tests.builders import published_filings as _published
 
 from .conftest import PHONE
+from .helpers import shot as _shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,19 +47,6 @@ BOM = b"\xef\xbb\xbf"
 
 
 # --- Helpers ---------------------------------------------------------------------------------
-
-
-def _shot(page, name: str, screenshot_dir) -> None:
-    if screenshot_dir:
-        page.screenshot(path=f"{screenshot_dir}/{name}.png", full_page=True)
-
-
-def _published(name: str, *, product: str, filings) -> list:
-    """An entity whose product passed review and whose filings were approved (numbers issued on commit)."""
-    filer = FilerFactory(entity__name=name)
-    complete_entity(filer, approve=True)
-    covered = build_product(filer, name=product, approve=True)
-    return [approve_item(complete_filing(filer, covered, basic=basic)) for basic in filings]
 
 
 @pytest.fixture

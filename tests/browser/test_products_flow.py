@@ -17,10 +17,12 @@ from review.transitions import Action
 from tests.factories import FilerFactory
 
 from .conftest import PHONE
+from .helpers import label as _label
+from .helpers import login as _login
+from .helpers import shot as _shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "Beian#2026pass"
 APP = {
     "name": "星河资讯",
     "service_forms": ["app", "website"],
@@ -43,25 +45,6 @@ FILING = "星河推荐算法"
 
 
 # --- Helpers ---------------------------------------------------------------------------------
-
-
-def _shot(page, name: str, screenshot_dir) -> None:
-    if screenshot_dir:
-        page.screenshot(path=f"{screenshot_dir}/{name}.png", full_page=True)
-
-
-def _label(page, text: str):
-    """The control labelled exactly `text` (a required field's label ends in a red *)."""
-    return page.get_by_label(re.compile(rf"^{re.escape(text)}\*?$"))
-
-
-def _login(page, user) -> None:
-    page.goto("/account/login/")
-    _label(page, "用户名").fill(user.username)
-    _label(page, "密码").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="登录").click()
-    expect(page.locator("details.user-menu")).to_be_visible()
 
 
 def _save(page) -> None:

@@ -9,15 +9,16 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from algorithms.models import Filing
 from algorithms.services import filing_save_step, filing_submit
 from review.services import transition_perform
 from review.transitions import Action
 from tests.builders import BASIC, DETAILS, ENTITY_DATA, approve_item, complete_entity, complete_filing
 from tests.builders import complete_product as build_product
+from tests.builders import published_filings as _published
 from tests.factories import FilerFactory, ReviewerFactory
 
 from .conftest import PHONE
+from .helpers import shot as _shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,19 +29,6 @@ REVIEWER_NOTE = "内部意见：自评估报告第3节与算法策略描述不�
 
 
 # --- Helpers ---------------------------------------------------------------------------------
-
-
-def _shot(page, name: str, screenshot_dir) -> None:
-    if screenshot_dir:
-        page.screenshot(path=f"{screenshot_dir}/{name}.png", full_page=True)
-
-
-def _published(name: str = ENTITY_NAME, *, product: str = "星河资讯", filings=(None,)) -> list[Filing]:
-    """An entity whose product passed review and whose filings were approved (numbers issued)."""
-    filer = FilerFactory(entity__name=name)
-    complete_entity(filer, approve=True)
-    covered = build_product(filer, name=product, approve=True)
-    return [approve_item(complete_filing(filer, covered, basic=basic)) for basic in filings]
 
 
 def _search_from_home(page, text: str) -> None:

@@ -16,10 +16,13 @@ from tests.builders import BASIC, complete_entity, complete_filing, complete_pro
 from tests.factories import FilerFactory, ReviewerFactory
 
 from .conftest import DESKTOP, PHONE
+from .helpers import click as _click
+from .helpers import label as _label
+from .helpers import login as _login
+from .helpers import shot as _shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "Beian#2026pass"  # the factories'
 ENTITY_NAME = "北京星河智联科技有限公司"
 REASON = "主要用途未说明推荐依据，请补充“根据…推荐…”的表述。"
 FIXED_USE = "应用于资讯推荐场景，根据用户的浏览记录、关注领域和兴趣标签，推荐用户可能感兴趣的资讯内容。"
@@ -28,31 +31,6 @@ NUMBER = re.compile(r"网信算备\d{21}号")
 
 
 # --- Helpers ---------------------------------------------------------------------------------
-
-
-def _shot(page, name: str, screenshot_dir) -> None:
-    if screenshot_dir:
-        page.screenshot(path=f"{screenshot_dir}/{name}.png", full_page=True)
-
-
-def _label(page, text: str):
-    """The control labelled exactly `text` (a required field's label ends in a red *)."""
-    return page.get_by_label(re.compile(rf"^{re.escape(text)}\*?$"))
-
-
-def _login(page, user) -> None:
-    page.goto("/account/login/")
-    _label(page, "用户名").fill(user.username)
-    _label(page, "密码").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="登录").click()
-    expect(page.locator("details.user-menu")).to_be_visible()
-
-
-def _click(page, name: str) -> None:
-    """Press a button that posts a form and wait for the page it leads to."""
-    with page.expect_navigation():
-        page.get_by_role("button", name=name, exact=True).click()
 
 
 def _open_browser(browser, live_server):
