@@ -10,9 +10,7 @@ Uses an unsaved Filing of an unsaved Entity: no database is touched.
 from __future__ import annotations
 
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -21,6 +19,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beian.settings")
 import django  # noqa: E402
 
 django.setup()
+
+from pdf_templates import time_renders  # noqa: E402  (this folder, beside this script)
 
 from algorithms.documents import disclosure_template_pdf, self_assessment_template_pdf  # noqa: E402
 from algorithms.models import Filing  # noqa: E402
@@ -94,20 +94,13 @@ def sample_filing() -> Filing:
 
 def main(n: int = 20) -> None:
     filing = sample_filing()
-    for name, render in (
-        ("self_assessment", self_assessment_template_pdf),
-        ("disclosure", disclosure_template_pdf),
-    ):
-        size = len(render(filing=filing))  # warm-up
-        timings = []
-        for _ in range(n):
-            start = time.perf_counter()
-            render(filing=filing)
-            timings.append((time.perf_counter() - start) * 1000)
-        print(
-            f"{name} p50_ms={statistics.median(timings):.1f} max_ms={max(timings):.1f} "
-            f"n={n} size_kb={size / 1024:.0f}"
-        )
+    time_renders(
+        (
+            ("self_assessment", lambda: self_assessment_template_pdf(filing=filing)),
+            ("disclosure", lambda: disclosure_template_pdf(filing=filing)),
+        ),
+        n,
+    )
 
 
 if __name__ == "__main__":
