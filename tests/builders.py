@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,7 +14,7 @@ from filers.services import attachment_store, entity_save, entity_submit
 from products.models import Product
 from products.services import function_create, path_create, product_create, product_submit
 from review.services import transition_perform
-from review.transitions import Action
+from review.transitions import TRANSITIONS, Action, State
 
 from .factories import FilerFactory, ReviewerFactory
 
@@ -170,3 +171,17 @@ def published_filings(
     complete_entity(filer, approve=True)
     covered = complete_product(filer, name=product, approve=True)
     return [approve_item(complete_filing(filer, covered, basic=basic)) for basic in filings]
+
+
+def transition_path(source: State, target: State) -> list | None:
+    """The shortest list of moves from `source` to `target` through the review table, or None."""
+    queue, seen = deque([(source, [])]), {source}
+    while queue:
+        state, path = queue.popleft()
+        if state == target:
+            return path
+        for t in TRANSITIONS:
+            if t.source == state and t.target not in seen:
+                seen.add(t.target)
+                queue.append((t.target, [*path, t]))
+    return None

@@ -14,7 +14,7 @@ from review.models import Notification, ReviewEvent
 from review.services import IllegalTransition, transition_perform
 from review.transitions import TRANSITIONS, Action, Side, State
 
-from .builders import approve_item, complete_entity, complete_filing, complete_product
+from .builders import approve_item, complete_entity, complete_filing, complete_product, transition_path
 from .conftest import requires_postgres
 from .factories import FilerFactory, ReviewerFactory
 
@@ -42,28 +42,13 @@ def _make(kind: str, filer):
     return complete_filing(filer, product)
 
 
-def _path_to(target: State):
-    from collections import deque
-
-    queue, seen = deque([(State.SUBMITTED, [])]), {State.SUBMITTED}
-    while queue:
-        state, path = queue.popleft()
-        if state == target:
-            return path
-        for t in TRANSITIONS:
-            if t.source == state and t.target not in seen:
-                seen.add(t.target)
-                queue.append((t.target, [*path, t]))
-    return None
-
-
 def _bring_to(obj, state: State, filer, reviewer):
     if state == State.DRAFT:
         transition_perform(obj=obj, action=Action.CLAIM, actor=reviewer)
         transition_perform(obj=obj, action=Action.REJECT, actor=reviewer, reason="退回")
         transition_perform(obj=obj, action=Action.REOPEN, actor=filer)
         return obj
-    for move in _path_to(state):
+    for move in transition_path(State.SUBMITTED, state):
         actor = filer if move.side == Side.FILER else reviewer
         transition_perform(obj=obj, action=move.action, actor=actor, reason="理由")
     obj.refresh_from_db()
@@ -92,7 +77,7 @@ def test_rev_01_every_refused_reviewer_move_is_409_and_changes_nothing(kind, sou
     reviewer = ReviewerFactory()
     obj = _make(kind, filer)
     if source not in (State.SUBMITTED,):
-        path = _path_to(source)
+        path = transition_path(State.SUBMITTED, source)
         if path is None and source != State.DRAFT:
             pytest.skip(f"{source} is not reachable after submission")
         obj = _bring_to(obj, source, filer, reviewer)
