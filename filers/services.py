@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.encoding import force_str
@@ -14,6 +13,7 @@ from review.services import submission_perform, working_copy_edited
 
 from .models import Attachment, AttachmentKind, Entity, Role, User
 from .regions import province_code as normalise_province
+from .tokens import activation_token_generator
 from .uploads import upload_check
 
 
@@ -89,15 +89,17 @@ def account_register(
 
 
 def account_activate(*, uidb64: str, token: str) -> User | None:
-    """Activate the account named by an e-mailed link; None when the link is wrong or expired."""
+    """SEC-01: activate the account named by an e-mailed link, only when the link's token is valid,
+    unexpired and unused; None otherwise — whatever the account's state, so a link with a made-up token
+    never reaches an account that is already active (the administrator's included)."""
     try:
         user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
-    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError, UnicodeDecodeError):
         return None
-    if user.is_active:
-        return user
-    if not default_token_generator.check_token(user, token):
+    if not activation_token_generator.check_token(user, token):
         return None
+    if user.is_active or user.role != Role.FILER:
+        return None  # a token made for an inactive filer cannot match these; refuse all the same
     user.is_active = True
     user.save(update_fields=["is_active"])
     return user
