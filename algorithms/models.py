@@ -72,10 +72,20 @@ class Filing(Reviewable):
         return f"网信算备{self.number}号" if self.number else ""
 
     def review_region_code(self) -> str:
-        return self.entity.region_code
+        return self.entity.review_region_code()
 
     def review_owner_entity_id(self) -> int | None:
         return self.entity_id
+
+    def review_prerequisites(self) -> list:
+        """ENT-05: a filing is approved only once its entity information and every product the submitted
+        version covers have an approved version in force."""
+        from products.models import Product
+
+        submitted = self.pending_revision.data if self.pending_revision_id else {}
+        product_ids = [p["id"] for p in submitted.get("products", []) if isinstance(p, dict) and "id" in p]
+        products = list(Product.objects.filter(pk__in=product_ids).order_by("created_at", "id"))
+        return [self.entity, *products]
 
     def review_recipients(self) -> list[str]:
         return self.entity.review_recipients()

@@ -17,7 +17,7 @@ class FilersConfig(AppConfig):
                 key="entity",
                 model=Entity,
                 label=_("主体信息"),
-                region_lookup="region_code",
+                region_lookup="record_region_code",
                 entity_lookup="id",
                 field_label=entity_field_label,
                 describe=entity_review_context,

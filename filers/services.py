@@ -33,8 +33,11 @@ DUPLICATE_USCC = _("该统一社会信用代码已注册账号。同一备案主
 
 
 @transaction.atomic
-def reviewer_create(*, username: str, password: str, province: str | None = None, email: str = "") -> User:
-    """Create a reviewer, scoped to a province (GB/T 2260 code) or, with none, national."""
+def reviewer_create(
+    *, username: str, password: str, province: str | None = None, email: str = "", supervisor: bool = False
+) -> User:
+    """Create a reviewer, scoped to a province (GB/T 2260 code) or, with none, national; a supervisor
+    (审核组长) may also release or reassign other reviewers' claims in that scope (SEC-02)."""
     code = ""
     if province:
         code = normalise_province(province) or ""
@@ -42,7 +45,14 @@ def reviewer_create(*, username: str, password: str, province: str | None = None
             raise ValidationError(_("“%(code)s”不是有效的省级行政区划代码。") % {"code": province})
     if User.objects.filter(username=username).exists():
         raise ValidationError(_("用户名“%(name)s”已存在。") % {"name": username})
-    user = User(username=username, email=email, role=Role.REVIEWER, province_code=code, is_staff=False)
+    user = User(
+        username=username,
+        email=email,
+        role=Role.REVIEWER,
+        province_code=code,
+        is_staff=False,
+        supervisor=supervisor,
+    )
     validate_password(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"])
@@ -234,4 +244,4 @@ def attachment_visible_to(*, attachment: Attachment, user) -> bool:
         return False
     if user.is_filer:
         return user.entity_id == attachment.entity_id
-    return user.can_review_region(attachment.entity.region_code)
+    return user.can_review_region(attachment.entity.review_region_code())  # SEC-02: the region on record

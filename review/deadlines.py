@@ -47,6 +47,20 @@ def deadline_open(*, obj, kind: str, starts_on: date, restart: bool = True) -> D
     return deadline
 
 
+def deadlines_rescope(*, owner_entity_id: int, region_code: str) -> int:
+    """SEC-02: when an entity's region on record changes, the open deadlines of everything it owns follow
+    it, so each waits in the queue of the province that now holds it. Returns how many moved."""
+    from .registry import kinds
+
+    moved = 0
+    for kind in kinds():
+        owned = kind.model._default_manager.filter(**{kind.entity_lookup: owner_entity_id}).values("pk")
+        moved += Deadline.objects.filter(
+            content_type=ContentType.objects.get_for_model(kind.model), object_id__in=owned, met_at=None
+        ).update(region_code=region_code)
+    return moved
+
+
 def deadline_meet(*, obj, kinds: tuple[str, ...]) -> int:
     """Close the open deadlines of these kinds on `obj`."""
     return Deadline.objects.filter(

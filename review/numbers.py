@@ -83,7 +83,8 @@ def number_issue(*, filing) -> str | None:
 
     The entity row is locked while its code and sequence are allocated, so concurrent
     approvals queue instead of colliding; Filing.number's unique constraint is the last guard.
-    Returns the 21 digits, or None when the filing has never been approved.
+    Returns the 21 digits, or None when the filing has never been approved (or its entity has no approved
+    registration to take the region from).
     """
     from django.db import transaction
     from django.utils import timezone
@@ -98,8 +99,10 @@ def number_issue(*, filing) -> str | None:
         if filing.approved_revision_id is None:
             return None
         entity = type(filing.entity)._default_manager.select_for_update().get(pk=filing.entity_id)
-        approved_entity = entity.approved_revision.data if entity.approved_revision_id else {}
-        county = approved_entity.get("region_code") or entity.region_code
+        # PUB-06: the region digits come from the entity's approved registration, never its working copy.
+        county = entity.approved_revision.data.get("region_code") if entity.approved_revision_id else ""
+        if not county:
+            return None  # ENT-05 keeps this from happening: no approved registration, no number
         sequence, _created = NumberSequence.objects.select_for_update().get_or_create(
             entity=entity, algo_type=filing.algo_type
         )
