@@ -201,19 +201,11 @@ def entity_has_changes(*, entity: Entity) -> bool:
 
 
 def entity_snapshot(*, entity: Entity) -> dict:
-    """The JSON form of the working copy that a revision freezes (dates as ISO strings, attachments by id)."""
+    """The JSON form of the working copy that a revision freezes: what the filer typed and uploaded
+    (dates as ISO strings, attachments by id) — never the review core's own columns."""
     data = {}
-    for field in Entity._meta.concrete_fields:
-        if field.name in (
-            "id",
-            "state",
-            "state_changed_at",
-            "pending_revision",
-            "approved_revision",
-            "created_at",
-            "updated_at",
-        ):
-            continue
+    for name in ("uscc", *Entity.EDITABLE_FIELDS, *Entity.ATTACHMENT_FIELDS):
+        field = Entity._meta.get_field(name)
         value = getattr(entity, field.attname)
         if hasattr(value, "isoformat"):
             value = value.isoformat()

@@ -187,16 +187,9 @@ def transition_perform(
         reason=reason,
         revision=locked.approved_revision if move.action == Action.APPROVE else locked.pending_revision,
     )
-    # The caller's instance reflects what was saved.
-    for field in (
-        "state",
-        "state_changed_at",
-        "pending_revision_id",
-        "approved_revision_id",
-        "claimed_by_id",
-        "claimed_at",
-    ):
-        setattr(obj, field, getattr(locked, field))
+    # The caller's instance reflects what was saved (state, claim, revisions, what the model keeps on record).
+    for field in type(locked)._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(locked, field.attname))
     obj._state.fields_cache.clear()
     deadlines_on_transition(locked, move)
     transitioned.send(sender=type(locked), obj=locked, event=event)

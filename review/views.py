@@ -142,6 +142,10 @@ def act(request, key: str, pk: int):
         messages.success(
             request, _("已%(action)s：%(title)s") % {"action": Action(action).label, "title": obj}
         )
+        if not request.user.can_review_region(obj.review_region_code()):
+            # An approved move of the entity hands it, and what it owns, to another province's office.
+            messages.info(request, _("该主体的注册地已变更至其他省份，相关事项已转由当地网信部门审核。"))
+            return redirect("review:queue")
     return redirect("review:item", key=key, pk=pk)
 
 
