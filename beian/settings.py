@@ -146,6 +146,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "filers/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# SEC-03: the lockout counts the same client address as the rate limits (TRUSTED_PROXIES below).
+AXES_CLIENT_IP_CALLABLE = "beian.throttling.client_address"
 LOGIN_URL = "filers:login"
 PASSWORD_RESET_TIMEOUT = 24 * 3600  # activation and reset links
 LOGIN_REDIRECT_URL = "filers:workspace"
@@ -239,6 +241,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "public_search.tasks.list_exports_prune_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    # SEC-03: the embedded rate-limit counters of windows that have ended.
+    "rate-counters-prune": {"task": "beian.rate_counters_prune", "schedule": 3600.0},
 }
 
 # --- REST API ----------------------------------------------------------------------
@@ -252,7 +256,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_THROTTLE_RATES": {"public": env.str("PUBLIC_API_RATE", default="120/min")},
+    # SEC-03: a view with `throttle_scope = "<action>"` is limited by RATE_LIMITS[action].
+    "DEFAULT_THROTTLE_CLASSES": ["beian.throttling.PolicyThrottle"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "互联网信息服务算法备案系统 API",
@@ -269,6 +274,26 @@ SPECTACULAR_SETTINGS = {
         "PublicStateEnum": "public_search.models.PublicState",
     },
 }
+
+# --- Rate limits (SEC-03) -------------------------------------------------------------
+# How many reverse proxies stand in front of the portal, each appending to X-Forwarded-For. 0: the
+# client connects directly and the header, which anyone can write, is never read.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+if TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXIES must be 0 or more.")
+# Per client address and action, a fixed window ("N/unit", unit s, min, h or d; "5/15min"; "0" = none).
+RATE_LIMITS = {
+    "register": env.str("RATE_LIMIT_REGISTER", default="10/h"),
+    "login": env.str("RATE_LIMIT_LOGIN", default="20/min"),
+    "password_reset": env.str("RATE_LIMIT_PASSWORD_RESET", default="5/h"),
+    "number_check": env.str("RATE_LIMIT_NUMBER_CHECK", default="60/min"),
+    "search": env.str("RATE_LIMIT_SEARCH", default="60/min"),
+    # PUBLIC_API_RATE is this setting's earlier name.
+    "open_data": env.str("RATE_LIMIT_OPEN_DATA", default=env.str("PUBLIC_API_RATE", default="120/min")),
+}
+# Redis's atomic counter when there is Redis, else the database's (beian.RateCounter).
+RATE_LIMIT_STORE = "redis" if REDIS_URL else "database"
+RATE_LIMIT_KEY_PREFIX = "beian:rl"
 
 # --- Security ------------------------------------------------------------------------
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)  # ACC-04

@@ -11,6 +11,7 @@ from review import api as review_api
 from review import views as review_views
 
 from . import api, health
+from .throttling import rate_limited
 
 api_v1 = [
     path("me/", api.MeApi.as_view(), name="me"),
@@ -50,6 +51,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/schema/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="schema-docs"),
     path("api/schema/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="schema-redoc"),
+    # The admin's sign-in is a login page like the portal's (SEC-03).
+    path("admin/login/", rate_limited("login", methods=("POST",))(admin.site.login)),
     path("admin/", admin.site.urls),
     path("account/", include("filers.urls")),
     path("products/", include("products.urls")),
