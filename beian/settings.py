@@ -6,6 +6,7 @@ Production sets DATABASE_URL, REDIS_URL, AWS_STORAGE_BUCKET_NAME…, EMAIL_URL,
 SECRET_KEY and DEBUG=0; then no secret has a default.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -40,7 +41,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -247,9 +248,11 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- REST API ----------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # The token first: a request without valid credentials is told 401 with `WWW-Authenticate: Token`
+    # (session authentication has no such header, so DRF would answer 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -275,7 +278,7 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# --- Rate limits (SEC-03) -------------------------------------------------------------
+# --- Rate limits (SEC-03) and API tokens (SEC-04) -------------------------------------
 # How many reverse proxies stand in front of the portal, each appending to X-Forwarded-For. 0: the
 # client connects directly and the header, which anyone can write, is never read.
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
@@ -294,6 +297,20 @@ RATE_LIMITS = {
 # Redis's atomic counter when there is Redis, else the database's (beian.RateCounter).
 RATE_LIMIT_STORE = "redis" if REDIS_URL else "database"
 RATE_LIMIT_KEY_PREFIX = "beian:rl"
+
+# API tokens (django-rest-knox): idle expiry renewed by use, and an absolute one from issue.
+API_TOKEN_IDLE_MINUTES = env.int("API_TOKEN_IDLE_MINUTES", default=60)
+API_TOKEN_MAX_HOURS = env.int("API_TOKEN_MAX_HOURS", default=12)
+if API_TOKEN_IDLE_MINUTES <= 0 or API_TOKEN_MAX_HOURS * 60 < API_TOKEN_IDLE_MINUTES:
+    raise ImproperlyConfigured("API_TOKEN_IDLE_MINUTES must be positive and at most API_TOKEN_MAX_HOURS.")
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(minutes=API_TOKEN_IDLE_MINUTES),
+    "AUTO_REFRESH": True,
+    "AUTO_REFRESH_MAX_TTL": timedelta(hours=API_TOKEN_MAX_HOURS),
+    # A use renews the expiry (one write) only when it moves by more than this many seconds.
+    "MIN_REFRESH_INTERVAL": 60,
+    "AUTH_HEADER_PREFIX": "Token",  # as DRF's authtoken had it: clients keep their header
+}
 
 # --- Security ------------------------------------------------------------------------
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)  # ACC-04

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from algorithms import api as algorithms_api
 from filers import api as filers_api
@@ -15,7 +14,9 @@ from .throttling import rate_limited
 
 api_v1 = [
     path("me/", api.MeApi.as_view(), name="me"),
-    path("auth/token/", obtain_auth_token, name="token"),
+    path("auth/token/", api.TokenObtainApi.as_view(), name="token"),
+    path("auth/logout/", api.TokenLogoutApi.as_view(), name="token-logout"),
+    path("auth/logout-all/", api.TokenLogoutAllApi.as_view(), name="token-logout-all"),
     path("register/", filers_api.RegisterApi.as_view(), name="register"),
     path("entity/", filers_api.EntityApi.as_view(), name="entity"),
     path("entity/submit/", filers_api.EntitySubmitApi.as_view(), name="entity-submit"),
