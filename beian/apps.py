@@ -2,7 +2,11 @@ from django.apps import AppConfig
 
 
 class BeianConfig(AppConfig):
-    """Project-level commands (seed_demo) and tasks (ping, heartbeat)."""
+    """Project-level commands (seed_demo), tasks (ping, heartbeat), the rate-limit counter (SEC-03)
+    and the API tokens' revocation (SEC-04)."""
 
     name = "beian"
     verbose_name = "beian"
+
+    def ready(self) -> None:
+        from . import tokens  # noqa: F401  (connects the receivers)

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from algorithms import api as algorithms_api
 from filers import api as filers_api
@@ -11,10 +10,13 @@ from review import api as review_api
 from review import views as review_views
 
 from . import api, health
+from .throttling import rate_limited
 
 api_v1 = [
     path("me/", api.MeApi.as_view(), name="me"),
-    path("auth/token/", obtain_auth_token, name="token"),
+    path("auth/token/", api.TokenObtainApi.as_view(), name="token"),
+    path("auth/logout/", api.TokenLogoutApi.as_view(), name="token-logout"),
+    path("auth/logout-all/", api.TokenLogoutAllApi.as_view(), name="token-logout-all"),
     path("register/", filers_api.RegisterApi.as_view(), name="register"),
     path("entity/", filers_api.EntityApi.as_view(), name="entity"),
     path("entity/submit/", filers_api.EntitySubmitApi.as_view(), name="entity-submit"),
@@ -50,6 +52,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/schema/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="schema-docs"),
     path("api/schema/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="schema-redoc"),
+    # The admin's sign-in is a login page like the portal's (SEC-03).
+    path("admin/login/", rate_limited("login", methods=("POST",))(admin.site.login)),
     path("admin/", admin.site.urls),
     path("account/", include("filers.urls")),
     path("products/", include("products.urls")),

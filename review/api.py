@@ -188,6 +188,7 @@ class NumberCheckApi(APIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
+    throttle_scope = "number_check"
 
     @extend_schema(
         parameters=[

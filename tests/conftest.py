@@ -4,6 +4,7 @@ Redis when DATABASE_URL / REDIS_URL are set (.ci/run sets them)."""
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
 from django.db import connection
@@ -38,6 +39,16 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Password hashing is not what these tests measure.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _rate_limits(settings):
+    """SEC-03: the suite is not throttled by accident. Every action's limit is far above what a test
+    sends (the counting code still runs), and each test counts under a key prefix of its own, so that
+    neither earlier tests nor parallel workers sharing one Redis add to its counts. A test of a limit
+    sets it tight: settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": "3/h"}."""
+    settings.RATE_LIMITS = {action: "1000000/min" for action in settings.RATE_LIMITS}
+    settings.RATE_LIMIT_KEY_PREFIX = f"beian:rl:test:{uuid.uuid4().hex}"
 
 
 @pytest.fixture
