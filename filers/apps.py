@@ -7,10 +7,12 @@ class FilersConfig(AppConfig):
     verbose_name = _("备案主体与账号")
 
     def ready(self) -> None:
+        from review import outbox
         from review.registry import ReviewKind, register
 
         from .models import Entity
         from .selectors import entity_field_label, entity_review_context
+        from .tasks import activation_email_send
 
         register(
             ReviewKind(
@@ -25,3 +27,4 @@ class FilersConfig(AppConfig):
                 select_related=(),
             )
         )
+        outbox.register("activation_email", activation_email_send)

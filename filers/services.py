@@ -76,7 +76,7 @@ def account_register(
     The USCC's uniqueness is checked first for a friendly message and guarded by
     the database's unique constraint against two registrations at the same moment.
     """
-    from .tasks import activation_email_send
+    from review.outbox import outbox_add
 
     if Entity.objects.filter(uscc=uscc).exists():
         raise ValidationError({"uscc": DUPLICATE_USCC})
@@ -90,7 +90,8 @@ def account_register(
             )
             user.set_password(password)
             user.save()
-            activation_email_send.delay_on_commit(user.pk)
+            # REL-01: the activation e-mail is owed in this transaction and sent once it commits.
+            outbox_add(key=f"activation:user:{user.pk}", handler="activation_email", user_id=user.pk)
     except IntegrityError as exc:
         if Entity.objects.filter(uscc=uscc).exists():
             raise ValidationError({"uscc": DUPLICATE_USCC}) from exc

@@ -120,6 +120,11 @@ class Reviewable(models.Model):
         """ENT-05: the reviewed objects that must be approved before this one can be (none by default)."""
         return []
 
+    def review_refusal(self, transition) -> str | None:
+        """A reason this object's own rules refuse `transition` now (said to the person who tried), or
+        None. Checked by the review core before anything changes."""
+        return None
+
     def review_record_refresh(self) -> None:
         """Called by the review core whenever what is on record for this object may have changed: after a
         transition (inside its transaction, before saving) and after a filer's edit replaced the pending
@@ -219,3 +224,4 @@ def revision_create(*, subject: models.Model, data: dict, actor=None) -> Revisio
 from .models_calendar import CalendarDay, CalendarYear  # noqa: E402,F401
 from .models_deadlines import Deadline, DeadlineKind, Notification  # noqa: E402,F401
 from .models_numbers import EntityCode, NumberSequence  # noqa: E402,F401
+from .models_outbox import OutboxItem  # noqa: E402,F401

@@ -54,6 +54,22 @@ def number_parse(text: str) -> ParsedNumber:
     return ParsedNumber(compact, check_digit(compact[:20]) == compact[20])
 
 
+SEQUENCE_MAX = 999  # digits 18–20
+
+
+def number_sequences_left(*, entity_id: int, algo_type: str) -> int:
+    """REL-02: how many numbers of this type the entity can still be issued this way (digits 18–20 hold
+    999); checked at approval, so the reviewer is told, rather than the worker failing later."""
+    from .models import NumberSequence
+
+    last = (
+        NumberSequence.objects.filter(entity_id=entity_id, algo_type=algo_type)
+        .values_list("last", flat=True)
+        .first()
+    )
+    return SEQUENCE_MAX - (last or 0)
+
+
 def _entity_code(entity) -> str:
     """The entity's 7-digit code, assigned on its first number and never changed (NUM-02).
 

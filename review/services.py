@@ -53,6 +53,12 @@ class AssigneeInvalid(TransitionError):
     code = "assignee_invalid"
 
 
+class RefusedByRule(TransitionError):
+    """The object's own rules refuse the move now (e.g. no filing number is left to issue, REL-02)."""
+
+    code = "refused_by_rule"
+
+
 def row_lock(obj):
     """Lock `obj`'s row for the current transaction and refresh the caller's instance from it, so the
     caller never holds a stale copy after a service has run."""
@@ -116,6 +122,9 @@ def transition_check(*, obj: Reviewable, action: str, actor, reason: str = "", a
                 _("以下事项尚未审核通过，暂不能通过本事项：%(items)s")
                 % {"items": _("、").join(_describe(p) for p in waiting)}
             )
+    refusal = obj.review_refusal(move)
+    if refusal:
+        raise RefusedByRule(refusal)
     if move.action == Action.REASSIGN:
         if assignee is None or not _actor_may(assignee, Side.REVIEWER, obj):
             raise AssigneeInvalid(_("请选择负责该地区的审核人员。"))
@@ -153,11 +162,12 @@ def transition_perform(
     Locks the row, checks the move against the table, the actor's side and scope and, on a claimed item,
     who holds it (SEC-02), sets the state and the claim, lets the model keep its revisions
     (on_transition) and what is on record (review_record_refresh), saves, and writes the append-only
-    history record in the same transaction. Side effects (notifications) are enqueued only once the
-    transaction commits. `assignee` is the reviewer a supervisor hands a claimed item to (改派).
+    history record in the same transaction, with what it owes (the filer's message, REL-01) as outbox
+    items: delivered once it commits, by a worker or by the sweep. `assignee` is the reviewer a
+    supervisor hands a claimed item to (改派).
     """
     from .deadlines import deadlines_on_transition
-    from .tasks import transition_notify
+    from .outbox import outbox_add
 
     locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
     move = transition_check(obj=locked, action=action, actor=actor, reason=reason, assignee=assignee)
@@ -193,8 +203,9 @@ def transition_perform(
     obj._state.fields_cache.clear()
     deadlines_on_transition(locked, move)
     transitioned.send(sender=type(locked), obj=locked, event=event)
-    if move.action not in (Action.RELEASE, Action.REASSIGN):
-        transition_notify.delay_on_commit(event.pk)
+    if move.action not in (Action.RELEASE, Action.REASSIGN, Action.REOPEN):
+        # REL-01: the message is owed in this transaction; it is sent once it commits, or by the sweep.
+        outbox_add(key=f"notify:event:{event.pk}", handler="transition_notify", event_id=event.pk)
     return event
 
 
