@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authtoken.views import obtain_auth_token
 
 from algorithms import api as algorithms_api
@@ -10,7 +10,7 @@ from public_search import api as public_api
 from review import api as review_api
 from review import views as review_views
 
-from . import api, health
+from . import api, api_docs, health
 
 api_v1 = [
     path("me/", api.MeApi.as_view(), name="me"),
@@ -48,8 +48,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/schema/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="schema-docs"),
-    path("api/schema/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="schema-redoc"),
+    path("api/schema/docs/", api_docs.SwaggerView.as_view(url_name="schema"), name="schema-docs"),
+    path("api/schema/redoc/", api_docs.RedocView.as_view(url_name="schema"), name="schema-redoc"),
     path("admin/", admin.site.urls),
     path("account/", include("filers.urls")),
     path("products/", include("products.urls")),
