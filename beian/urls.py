@@ -10,7 +10,7 @@ from public_search import api as public_api
 from review import api as review_api
 from review import views as review_views
 
-from . import api, api_docs, health
+from . import api, api_docs, errors, health
 
 api_v1 = [
     path("me/", api.MeApi.as_view(), name="me"),
@@ -60,3 +60,7 @@ urlpatterns = [
     path("lists/", include("public_search.urls_lists")),
     path("", include("public_search.urls")),
 ]
+
+# SEC-05: our own pages in the reader's language, JSON under /api/, 503 when the database is unreachable.
+handler404 = errors.page_not_found
+handler500 = errors.server_error

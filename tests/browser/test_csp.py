@@ -4,6 +4,8 @@ language switcher still switches without an inline handler."""
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -154,4 +156,23 @@ def test_sec_05_the_language_switcher_switches_without_an_inline_handler(watched
     with page.expect_navigation():
         page.locator("#lang-select").select_option("zh-hans")
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+    assert violations == [], "\n".join(violations)
+
+
+def test_sec_05_error_pages_run_without_a_csp_violation(watched, screenshot_dir):
+    """SEC-05: our 404 page, and our 500 page when a view fails, in the portal's look with a way home."""
+    page, violations = watched
+    response = page.goto("/no-such-page/")
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("页面不存在")
+    _shot(page, "error-404", screenshot_dir)
+    with mock.patch("public_search.views.type_counts", side_effect=RuntimeError("boom")):
+        response = page.goto("/")
+    assert response.status == 500
+    expect(page.get_by_role("heading", level=1)).to_have_text("系统出现错误")
+    _shot(page, "error-500", screenshot_dir)
+    with page.expect_navigation():
+        page.get_by_role("link", name="返回首页").click()
+    expect(page.get_by_role("search", name="备案查询")).to_be_visible()
+    violations += page.evaluate("window.__cspViolations")
     assert violations == [], "\n".join(violations)
