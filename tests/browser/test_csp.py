@@ -43,11 +43,11 @@ def watched(page):
     return page, violations
 
 
-def _visit(page, violations: list[str], path: str, ready: str = "main") -> None:
+def _visit(page, violations: list[str], path: str, ready: str = "main", timeout: float = 5_000) -> None:
     response = page.goto(path)
     assert response is not None and response.ok, f"{path} answered {response and response.status}"
     assert "script-src 'self'" in response.headers.get("content-security-policy", ""), path
-    expect(page.locator(ready).first).to_be_visible()
+    expect(page.locator(ready).first).to_be_visible(timeout=timeout)
     page.wait_for_load_state("networkidle")
     violations += [f"{path}: {v}" for v in page.evaluate("window.__cspViolations")]
 
@@ -77,7 +77,8 @@ def test_sec_05_public_pages_run_without_a_csp_violation(watched, screenshot_dir
     _visit(page, violations, "/account/login/")
     _visit(page, violations, "/account/register/")
     _visit(page, violations, "/admin/login/", "#login-form")
-    _visit(page, violations, "/api/schema/docs/", ".swagger-ui .info .title")
+    # Both API pages wait for the schema, which takes seconds to generate on a busy machine.
+    _visit(page, violations, "/api/schema/docs/", ".swagger-ui .info .title", timeout=30_000)
     expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
     _shot(page, "csp-swagger-ui", screenshot_dir)
     assert violations == [], "\n".join(violations)
@@ -87,7 +88,7 @@ def test_sec_05_redoc_runs_its_scripts_from_the_portal_only(watched, screenshot_
     """SEC-05: ReDoc renders with script-src 'self' (its page alone allows inline styles and a blob:
     worker, beian/api_docs.py); the one thing refused is the logo its bundle asks of cdn.redoc.ly."""
     page, violations = watched
-    _visit(page, violations, "/api/schema/redoc/", "h1")
+    _visit(page, violations, "/api/schema/redoc/", "h1", timeout=30_000)
     expect(page.locator("h1").first).to_contain_text("API")
     expect(page.locator('[role="search"] input, input[placeholder="Search..."]').first).to_be_visible()
     # ReDoc's own styles were applied (its side menu is fixed beside the content), not refused.
