@@ -7,7 +7,9 @@ import os
 import uuid
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from beian.celery import app as celery_app
 
@@ -49,6 +51,16 @@ def _rate_limits(settings):
     sets it tight: settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": "3/h"}."""
     settings.RATE_LIMITS = {action: "1000000/min" for action in settings.RATE_LIMITS}
     settings.RATE_LIMIT_KEY_PREFIX = f"beian:rl:test:{uuid.uuid4().hex}"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language. A request in English leaves English active in the test's
+    thread (LocaleMiddleware activates and never deactivates), and a later test that reads a lazy label
+    would read it in English."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
