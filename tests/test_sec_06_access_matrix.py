@@ -78,6 +78,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from knox.models import get_token_model
 
+from algorithms.services import filing_create
 from beian.celery import app as celery_app
 from filers.models import User
 from public_search.models_announcements import Announcement
@@ -786,6 +787,38 @@ def test_sec_06_an_object_that_is_not_yours_answers_like_a_missing_one(world, ro
         if not expected.test(response, row.api):
             different.append(f"{role}: {expected} for the real id, {_describe(response)} for a missing one")
     assert not different, f"{row.name}: " + "; ".join(different)
+
+
+def test_sec_06_an_upload_named_in_a_body_answers_like_a_missing_one(world):
+    """SEC-06: filer B naming entity A's upload in its own 主体信息 or draft is told the id does not
+    exist, word for word as for an id nobody has, so A's upload ids cannot be probed either; A names
+    its own."""
+    attachment = world.objects["attachment"]
+    b_draft = filing_create(entity=world.users["filer_b"].entity, actor=world.users["filer_b"])
+    targets = [
+        ("/api/v1/entity/", "commitment_letter", {}),
+        (f"/api/v1/filings/{b_draft.pk}/", "self_assessment", {"step": 1}),
+    ]
+    api_b = Client(headers={"Authorization": f"Token {world.tokens['filer_b']}"})
+    for url, name, extra in targets:
+        answers = []
+        for pk in (attachment.pk, MISSING_ID):
+            response = api_b.patch(url, json.dumps({**extra, name: pk}), content_type="application/json")
+            answers.append((response.status_code, response.content.decode().replace(str(pk), "<id>")))
+        assert answers[0] == answers[1] and answers[0][0] == 400, (url, answers)
+
+    api_a = Client(headers={"Authorization": f"Token {world.tokens['filer_a']}"})
+    own = api_a.patch(
+        "/api/v1/entity/", json.dumps({"commitment_letter": attachment.pk}), content_type="application/json"
+    )
+    assert own.status_code == 200, own.content
+    self_assessment = world.objects["draft"].self_assessment_id
+    own = api_a.patch(
+        f"/api/v1/filings/{world.objects['draft'].pk}/",
+        json.dumps({"step": 1, "self_assessment": self_assessment}),
+        content_type="application/json",
+    )
+    assert own.status_code == 200, own.content
 
 
 PUBLIC_ROWS = [
