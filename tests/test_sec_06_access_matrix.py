@@ -65,6 +65,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
+from functools import cache
 
 import pytest
 from django.apps import apps
@@ -78,8 +79,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from knox.models import get_token_model
 
+from algorithms import documents as algorithms_documents
 from algorithms.services import filing_create
 from beian.celery import app as celery_app
+from filers import documents as filers_documents
 from filers.models import User
 from public_search.models_announcements import Announcement
 from public_search.models_lists import ListExport
@@ -683,6 +686,18 @@ def _quiet_refusals():
     logger.setLevel(level)
 
 
+@pytest.fixture(autouse=True)
+def _pdfs_made_cheaply(monkeypatch):
+    """The pre-filled PDF templates take WeasyPrint seconds each; who may download them is decided before
+    they are made, and their content is tested in test_entity_documents and test_filing_documents."""
+    for module, names in (
+        (filers_documents, ("commitment_letter_pdf", "responsibility_statement_pdf")),
+        (algorithms_documents, ("self_assessment_template_pdf", "disclosure_template_pdf")),
+    ):
+        for name in names:
+            monkeypatch.setattr(module, name, lambda **_: b"%PDF-1.4\n%%EOF\n")
+
+
 def _url(row: Row, world: World, *, missing: bool = False) -> str:
     if ":" not in row.route and "/" in row.route:  # a route without a name: its pattern is its path
         return "/" + row.route
@@ -714,6 +729,7 @@ def _send(client: Client, row: Row, url: str):
 OUR_APPS = ("filers", "products", "algorithms", "review", "public_search")
 
 
+@cache
 def _our_tables() -> list[str]:
     return [
         model._meta.db_table
@@ -723,15 +739,26 @@ def _our_tables() -> list[str]:
     ]
 
 
-def _snapshot() -> dict[str, list[tuple]]:
+def _snapshot() -> dict[str, object]:
     """Every row of the portal's own tables (sessions, API tokens, rate counters and the login
-    lockout's records aside), read with plain SQL: a write refused must leave all of them as they were."""
-    taken = {}
+    lockout's records aside), read with plain SQL: a refused write must leave all of them as they were.
+    PostgreSQL answers with a digest of each table in one round trip; SQLite (in the process) with rows."""
+    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                " UNION ALL ".join(
+                    f"SELECT '{table}', md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) "  # noqa: S608
+                    f"FROM {quote(table)} t"
+                    for table in _our_tables()
+                )
+            )
+            return dict(cursor.fetchall())
+        taken = {}
         for table in _our_tables():
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608 — our names
+            cursor.execute(f"SELECT * FROM {quote(table)}")  # noqa: S608 — our own table names
             taken[table] = sorted(cursor.fetchall(), key=repr)
-    return taken
+        return taken
 
 
 def _changes(before: dict, after: dict) -> list[str]:
