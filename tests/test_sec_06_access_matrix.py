@@ -52,8 +52,12 @@ Coverage
 test_sec_06_every_route_is_in_the_matrix walks the URL configuration (with namespaces) and fails, naming
 them, for routes the matrix does not list and rows whose route no longer exists; only what `EXCLUDED`
 names is left out. test_sec_06_every_api_operation_is_in_the_matrix does the same for the (path, method)
-operations of the OpenAPI schema, and test_sec_06_every_api_method_is_in_the_matrix for every method an
-API view implements, in the schema or not.
+operations of the OpenAPI schema, and test_sec_06_every_api_method_is_in_the_matrix for every method a
+class-based view (Django's or DRF's) implements, in the schema or not.
+
+A new route: add its rows to MATRIX with `rows(route, read, {method: write, …})`, the expectations made by
+the helpers that say who the route is for (`everyone`, `signed_in`, `filers_own`, `filer_object`,
+`reviewers`, `review_item`, `in_scope_readers`) and, when its path names an object, `ids` saying which.
 """
 
 from __future__ import annotations
@@ -247,7 +251,8 @@ def review_item(outcome: Outcome, **overrides: Outcome) -> Expect:
 
 
 def in_scope_readers(outcome: Outcome) -> Expect:
-    """An upload: the entity's own account and the reviewers in scope; nobody else finds it."""
+    """An upload: the entity's own account and the reviewers in scope; any other account does not find
+    it (anonymous is sent to sign in first, whatever the id)."""
     return everyone(NOT_FOUND, anonymous=LOGIN, filer_a=outcome, **dict.fromkeys(IN_SCOPE, outcome))
 
 
