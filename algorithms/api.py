@@ -87,8 +87,15 @@ class SaveStepSerializer(serializers.Serializer):
     coverage = serializers.DictField(
         child=serializers.ListField(child=serializers.IntegerField()), required=False
     )
-    self_assessment = serializers.PrimaryKeyRelatedField(queryset=Attachment.objects.all(), required=False)
-    disclosure = serializers.PrimaryKeyRelatedField(queryset=Attachment.objects.all(), required=False)
+    self_assessment = serializers.PrimaryKeyRelatedField(queryset=Attachment.objects.none(), required=False)
+    disclosure = serializers.PrimaryKeyRelatedField(queryset=Attachment.objects.none(), required=False)
+
+    def __init__(self, *args, entity_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # SEC-06: an upload is named among the filing's entity's own only. Another entity's id then "does
+        # not exist", as a missing one does, so ids cannot be probed; filing_save_step checks again.
+        for name in ("self_assessment", "disclosure"):
+            self.fields[name].queryset = Attachment.objects.filter(entity_id=entity_id)
 
 
 def _own(request, pk) -> Filing:
@@ -154,7 +161,7 @@ class FilingDetailApi(APIView):
     )
     def patch(self, request, pk: int):
         filing = _own(request, pk)
-        payload = SaveStepSerializer(data=request.data)
+        payload = SaveStepSerializer(data=request.data, entity_id=filing.entity_id)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         coverage = data.get("coverage")

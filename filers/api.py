@@ -103,6 +103,15 @@ class EntitySerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "state", "uscc", "approved_revision", "pending_revision", "updated_at"]
         extra_kwargs = {name: {"required": False} for name in fields}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # SEC-06: an upload is named among the entity's own only. Another entity's id then "does not
+        # exist", as a missing one does, so ids cannot be probed; entity_save checks ownership again.
+        for name in Entity.ATTACHMENT_FIELDS:
+            self.fields[name].queryset = Attachment.objects.filter(
+                entity_id=getattr(self.instance, "pk", None)
+            )
+
     def get_missing(self, entity) -> list[str]:
         return [name for name, _label in entity_missing(entity=entity)]
 
