@@ -26,6 +26,7 @@ and every file's checksum against the manifest.
 
 from __future__ import annotations
 
+import datetime
 import gzip
 import hashlib
 import io
@@ -46,6 +47,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.color import no_style
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, models, router, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -238,9 +240,19 @@ def _dump(saved: list[type[models.Model]], path: Path, using: str) -> dict[str, 
             ]
             queryset = model._base_manager.using(using).select_related(*natural).order_by("pk")
             counted = _Counted(queryset.iterator(chunk_size=2000))
-            serializer.serialize(counted, stream=stream, use_natural_foreign_keys=True)
+            serializer.serialize(counted, stream=stream, use_natural_foreign_keys=True, cls=_ExactJSONEncoder)
             rows[model._meta.label_lower] = counted.count
     return rows
+
+
+class _ExactJSONEncoder(DjangoJSONEncoder):
+    """DjangoJSONEncoder, which dumpdata uses, cuts times to milliseconds (ECMA-262): a restore would then
+    move every timestamp, and the open-data cursor that pages by (changed_at, id) with it. Keep them whole."""
+
+    def default(self, o):
+        if isinstance(o, (datetime.datetime, datetime.time)):
+            return o.isoformat()
+        return super().default(o)
 
 
 class _Counted:
