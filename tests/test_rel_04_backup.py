@@ -22,6 +22,7 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.db.utils import load_backend
+from moto import mock_aws
 
 from algorithms.models import Filing
 from beian.backup import MANIFEST, saved_models
@@ -268,3 +269,44 @@ def test_rel_04_backup_refuses_when_an_uploaded_file_is_missing(tmp_path):
     with tarfile.open(tmp_path / "b.tar") as tar:
         manifest = json.loads(tar.extractfile(MANIFEST).read())
     assert manifest["missing_files"] == [lost]
+
+
+def _s3(settings, bucket: str) -> None:
+    """Uploads in an S3 bucket (django-storages, as with AWS_STORAGE_BUCKET_NAME), mocked by moto."""
+    import boto3
+
+    boto3.client("s3", region_name="us-east-1").create_bucket(Bucket=bucket)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": bucket,
+                "region_name": "us-east-1",
+                "access_key": "testing",
+                "secret_key": "testing",
+                "file_overwrite": False,
+                "default_acl": None,
+            },
+        },
+    }
+
+
+def test_rel_04_uploads_in_an_s3_bucket_are_saved_and_restored_into_a_new_bucket(
+    settings, tmp_path, fresh_database
+):
+    """The backup reads each upload through default_storage, here an S3 bucket; the restore writes them
+    into another, empty bucket, where every file's bytes are found."""
+    with mock_aws():
+        _s3(settings, "beian-uploads")
+        filer = FilerFactory()
+        complete_entity(filer)
+        assert type(default_storage._wrapped).__name__ == "S3Storage"
+        checksums = {a.file.name: _sha256(a.file.name) for a in Attachment.objects.all()}
+        archive = _backup(tmp_path)
+
+        _s3(settings, "beian-restored")
+        assert not default_storage.exists(next(iter(checksums)))
+        call_command("restore", archive, database=fresh_database, stdout=io.StringIO())
+        restored = Attachment.objects.using(fresh_database).all()
+        assert {a.file.name: _sha256(a.file.name) for a in restored} == checksums
