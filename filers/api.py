@@ -162,6 +162,11 @@ class EntityExportApi(APIView):
 
     permission_classes = [IsFiler]
 
+    def perform_content_negotiation(self, request, force=False):
+        # A client asking for `Accept: application/zip` gets the zip (errors come as JSON), not a 406 from
+        # renderers that know only JSON.
+        return super().perform_content_negotiation(request, force=True)
+
     @extend_schema(
         responses={
             (200, "application/zip"): OpenApiResponse(

@@ -154,6 +154,7 @@ def test_rel_04_only_a_filer_gets_an_export_of_its_own(client, filer_a):
     response = client.get(EXPORT)
     assert response.status_code == 302 and reverse("filers:login") in response["Location"]
     assert APIClient().get(API_EXPORT).status_code == 401
+    assert APIClient().get(API_EXPORT, HTTP_ACCEPT="application/zip").status_code == 401
 
     reviewer = ReviewerFactory()
     client.force_login(reviewer)
@@ -167,7 +168,7 @@ def test_rel_04_the_api_serves_the_same_zip(client, filer_a):
     api = APIClient()
     token = api.post("/api/v1/auth/token/", {"username": "filer_a", "password": PASSWORD}).json()["token"]
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    by_api = _zip(api.get(API_EXPORT))
+    by_api = _zip(api.get(API_EXPORT, HTTP_ACCEPT="application/zip"))
     client.force_login(filer_a)
     by_page = _zip(client.get(EXPORT))
     assert sorted(by_api.namelist()) == sorted(by_page.namelist())
