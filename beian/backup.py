@@ -144,13 +144,15 @@ def backup_create(
                 files, missing = [], []
                 for name in names:
                     try:
-                        size = default_storage.size(name)
+                        # Opened before anything else is asked: S3 as a disk answers FileNotFoundError.
                         handle = default_storage.open(name, "rb")
-                    except (FileNotFoundError, OSError):
+                    except FileNotFoundError:
                         missing.append(name)
                         continue
                     with handle:
-                        files.append({"name": name, **_add_member(tar, MEDIA_PREFIX + name, handle, size)})
+                        files.append(
+                            {"name": name, **_add_member(tar, MEDIA_PREFIX + name, handle, handle.size)}
+                        )
                 if missing and not allow_missing_files:
                     shown = "\n  ".join(missing[:20])
                     raise BackupError(
