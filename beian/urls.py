@@ -20,6 +20,7 @@ api_v1 = [
     path("register/", filers_api.RegisterApi.as_view(), name="register"),
     path("entity/", filers_api.EntityApi.as_view(), name="entity"),
     path("entity/submit/", filers_api.EntitySubmitApi.as_view(), name="entity-submit"),
+    path("entity/export/", filers_api.EntityExportApi.as_view(), name="entity-export"),
     path("entity/attachments/", filers_api.AttachmentUploadApi.as_view(), name="entity-attachments"),
     path("attachments/<int:pk>/", filers_api.AttachmentDownloadApi.as_view(), name="attachment"),
     path("products/", products_api.ProductListApi.as_view(), name="products"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -15,6 +16,7 @@ from rest_framework.views import APIView
 from beian.api_errors import conflict, field_errors
 from review.services import TransitionError
 
+from .export import entity_export_file
 from .forms import RegistrationForm
 from .models import Attachment, AttachmentKind, Entity
 from .services import (
@@ -161,6 +163,35 @@ class EntitySubmitApi(APIView):
         except TransitionError as exc:
             return conflict(exc)
         return Response(EntitySerializer(entity).data)
+
+
+class EntityExportApi(APIView):
+    """导出我的数据: the signed-in filer's entity, products, filings (working copies, revisions, review
+    history), notifications and uploads, as the same zip as the page's."""
+
+    permission_classes = [IsFiler]
+
+    def perform_content_negotiation(self, request, force=False):
+        # A client asking for `Accept: application/zip` gets the zip (errors come as JSON), not a 406 from
+        # renderers that know only JSON.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        responses={
+            (200, "application/zip"): OpenApiResponse(
+                response=OpenApiTypes.BINARY,
+                description="a zip: README.txt, data.json and attachments/ (the entity's own data only)",
+            ),
+            401: OpenApiResponse(description="not signed in"),
+            403: OpenApiResponse(description="not a filer's account"),
+        },
+        summary="Download all of the entity's own data",
+    )
+    def get(self, request):
+        handle, name = entity_export_file(entity=request.user.entity)
+        response = FileResponse(handle, as_attachment=True, filename=name, content_type="application/zip")
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class AttachmentUploadApi(APIView):

@@ -413,6 +413,9 @@ MATRIX: list[Row] = [
     *rows("api:entity-submit", filers_own(METHOD), {"POST": filers_own(ALLOWED)}),
     *rows("api:entity-attachments", filers_own(METHOD), {"POST": filers_own(ALLOWED)}, multipart=True),
     *rows("api:attachment", in_scope_readers(ok(200)), ids={"pk": "attachment"}),
+    # REL-04: 导出我的数据 — the signed-in filer's own entity, no id to guess.
+    *rows("filers:entity_export", filers_own(ok(200))),
+    *rows("api:entity-export", filers_own(ok(200))),
     # --- Products, paths, functions (PRD) ------------------------------------------------------------
     *rows("products:list", filers_own(ok(200))),
     *rows("products:create", filers_own(ok(200)), {"POST": filers_own(ALLOWED)}),
