@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from beian.api_errors import conflict
 from filers.api import IsFiler
 from filers.models import Attachment
-from review.selectors import review_history
+from review.selectors import filer_history
 from review.services import TransitionError
 
 from .models import Filing
@@ -150,7 +150,7 @@ class FilingDetailApi(APIView):
                 "reason": e.reason,
                 "at": e.created_at,
             }
-            for e in review_history(obj=filing)
+            for e in filer_history(obj=filing)
         ]
         return Response(data)
 

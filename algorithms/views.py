@@ -22,7 +22,7 @@ from filers.models import AttachmentKind
 from filers.services import attachment_store
 from filers.views import filer_required
 from products.selectors import product_tree
-from review.selectors import review_history
+from review.selectors import filer_history
 from review.services import TransitionError
 from review.transitions import State
 
@@ -313,7 +313,7 @@ def filing_detail(request, pk: int):
             "snapshot": filing_snapshot(filing=filing),
             "approved": approved,
             "has_changes": filing_has_changes(filing=filing),
-            "history": review_history(obj=filing),
+            "history": filer_history(obj=filing),
             "today": timezone.localdate().isoformat(),
         },
     )

@@ -12,7 +12,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
 from beian.throttling import rate_limited
-from review.selectors import review_history
+from review.selectors import filer_history
 from review.services import TransitionError
 
 from . import documents
@@ -111,7 +111,7 @@ def entity_detail(request):
             "sections": entity_display_sections(entity=entity, masked=True),
             "attachments": entity_attachments(entity=entity),
             "missing": entity_missing(entity=entity),
-            "history": review_history(obj=entity),
+            "history": filer_history(obj=entity),
             "has_changes": entity_has_changes(entity=entity),
         },
     )

@@ -5,9 +5,18 @@ from django.db.models import F, Q, QuerySet
 
 from .models import Deadline, DeadlineKind, Reviewable, ReviewEvent
 from .registry import ReviewKind, kind_for, kinds
-from .transitions import State
+from .transitions import Action, State
 
 WAITING = (State.SUBMITTED, State.UNDER_REVIEW, State.MODIFIED, State.RE_REVIEW)
+
+
+# Moves inside the office (who holds an item) that the filer is not shown: their reasons name reviewers.
+OFFICE_INTERNAL = (Action.RELEASE, Action.REASSIGN)
+
+
+def filer_history(*, obj: Reviewable) -> QuerySet[ReviewEvent]:
+    """The history a filer sees: every transition of its object but the office's internal ones."""
+    return review_history(obj=obj).exclude(action__in=OFFICE_INTERNAL)
 
 
 def review_history(*, obj: Reviewable) -> QuerySet[ReviewEvent]:
@@ -22,14 +31,16 @@ class OutOfScope(LookupError):
 
 
 def review_subject(*, reviewer, key: str, pk: int) -> tuple[ReviewKind, Reviewable]:
-    """SEC-02: the item `key`/`pk` if it exists and lies in the reviewer's scope (the region on record),
-    else OutOfScope. The one scope check of the reviewers' pages and API."""
+    """SEC-02: the item `key`/`pk` if it exists, lies in the reviewer's scope (the region on record) and
+    has been submitted at least once, else OutOfScope. The one scope check of the reviewers' pages and API."""
     kind = kind_for(key)
     if kind is None:
         raise OutOfScope(key)
     obj = kind.model._default_manager.select_related(*kind.select_related, "claimed_by").filter(pk=pk).first()
     if obj is None or not reviewer.can_review_region(obj.review_region_code()):
         raise OutOfScope(f"{key}/{pk}")
+    if obj.pending_revision_id is None and obj.approved_revision_id is None:
+        raise OutOfScope(f"{key}/{pk}")  # never submitted: a draft is the filer's alone
     return kind, obj
 
 

@@ -116,6 +116,30 @@ def test_sec_02_a_submitted_entity_is_reviewed_where_its_submission_says(client)
     assert _sees(client, beijing, "entity", entity) and not _sees(client, shanghai, "entity", entity)
 
 
+def test_sec_02_a_draft_never_submitted_is_the_filers_alone(client, published):
+    """A reviewer, national or in province, does not open what the filer has never submitted."""
+    filer, product, _ = published
+    draft = complete_filing(filer, product, submit=False)
+    for reviewer in (ReviewerFactory(), ReviewerFactory(province_code="110000")):
+        assert not _sees(client, reviewer, "filing", draft)
+        assert _api(reviewer).get(f"/api/v1/review/filing/{draft.pk}/").status_code == 404
+    unsubmitted = FilerFactory().entity
+    assert not _sees(client, ReviewerFactory(), "entity", unsubmitted)
+
+
+def test_sec_02_the_filer_does_not_see_the_offices_internal_moves(client, django_capture_on_commit_callbacks):
+    """Release and reassignment stay inside the office: their notes name reviewers."""
+    filer = FilerFactory()
+    entity = complete_entity(filer)
+    holder, other = ReviewerFactory(username="zhang_wei"), ReviewerFactory(username="li_na")
+    supervisor = ReviewerFactory(supervisor=True)
+    transition_perform(obj=entity, action=Action.CLAIM, actor=holder)
+    transition_perform(obj=entity, action=Action.REASSIGN, actor=supervisor, assignee=other, reason="休假")
+    client.force_login(filer)
+    html = client.get(reverse("filers:entity")).content.decode()
+    assert "认领审核" in html and "li_na" not in html and "改派" not in html
+
+
 def test_sec_02_products_are_submitted_after_the_entity_information():
     filer = FilerFactory()
     product = complete_product(filer, submit=False)
