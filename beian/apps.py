@@ -6,3 +6,10 @@ class BeianConfig(AppConfig):
 
     name = "beian"
     verbose_name = "beian"
+
+    def ready(self) -> None:
+        from django.urls import register_converter
+
+        from .input_fields import IdConverter
+
+        register_converter(IdConverter, "id")  # SEC-05: object ids in URLs

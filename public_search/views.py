@@ -5,14 +5,17 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from algorithms.models import AlgorithmType, Role
+from beian.input_fields import FIRST_YEAR
 from filers.regions import provinces
 from review.api import number_check
 
+from .forms import PublicSearchForm
 from .models import PublicFiling, PublicState
 from .pagination import CappedPaginator
 from .services import history_display, public_search, type_counts
@@ -28,20 +31,23 @@ def home(request):
 
 @require_GET
 def search(request):
-    """PUB-02: results with name, type or role, entity, products, main use, number and state."""
-    params = {
-        k: request.GET.get(k, "").strip() for k in ("q", "type", "role", "province", "state", "year", "sort")
+    """PUB-02: results with name, type or role, entity, products, main use, number and state. A filter
+    that is not one the page offers is a 400 with the error at its field (SEC-05)."""
+    form = PublicSearchForm(request.GET)
+    # What the reader sent, shown back in the box and the filters whether it was valid or not.
+    params = {name: request.GET.get(name, "").strip() for name in form.fields}
+    context = {
+        "form": form,
+        "params": params,
+        "algo_types": AlgorithmType.choices,
+        "roles": Role.choices,
+        "provinces": provinces(),
+        "states": PublicState.choices,
+        "years": range(timezone.localdate().year, FIRST_YEAR - 1, -1),
     }
-    results = public_search(
-        q=params["q"],
-        algo_type=params["type"],
-        role=params["role"],
-        province=params["province"],
-        state=params["state"],
-        year=params["year"],
-        sort=params["sort"] or "relevance",
-    )
-    paginator = CappedPaginator(results, PAGE_SIZE)
+    if not form.is_valid():
+        return render(request, "public_search/search.html", {**context, "searched": False}, status=400)
+    paginator = CappedPaginator(public_search(**form.search_arguments()), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -49,17 +55,12 @@ def search(request):
         request,
         "public_search/search.html",
         {
-            "params": params,
+            **context,
             "page": page,
             "query": query.urlencode(),
             "capped": paginator.capped,
             "count": paginator.shown_count,
-            "algo_types": AlgorithmType.choices,
-            "roles": Role.choices,
-            "provinces": provinces(),
-            "states": PublicState.choices,
             "searched": any(params.values()),
-            "years": range(2026, 2021, -1),
         },
     )
 
