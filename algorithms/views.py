@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import django_filters
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -27,6 +25,7 @@ from review.services import TransitionError
 from review.transitions import State
 
 from . import documents
+from .forms import CoverageForm, FilingCancelForm
 from .models import AlgorithmType, Filing, Role
 from .services import (
     DATA_SOURCE_FIELDS,
@@ -66,10 +65,6 @@ def _rows(post, prefix: str, fields) -> list[dict]:
     return [{f: (columns[f][i] if i < len(columns[f]) else "") for f in fields} for i in range(count)]
 
 
-def _ids(post, name: str) -> list[int]:
-    return [int(v) for v in post.getlist(name) if v.isdigit()]
-
-
 def _parse_step(request, filing: Filing, step: int) -> tuple[dict, dict[str, list[str]]]:
     """What the page posted, as service arguments, and the upload errors found on the way."""
     post, kwargs, errors = request.POST, {}, {}
@@ -96,11 +91,9 @@ def _parse_step(request, filing: Filing, step: int) -> tuple[dict, dict[str, lis
         details["risks"] = _rows(post, "risk", RISK_FIELDS)
         kwargs["details"] = details
     elif step == 3:
-        kwargs["coverage"] = {
-            "products": _ids(post, "products"),
-            "paths": _ids(post, "paths"),
-            "functions": _ids(post, "functions"),
-        }
+        form = CoverageForm(post)
+        form.is_valid()  # filing_step refused the page before it came here if it was not
+        kwargs["coverage"] = form.cleaned_data
     return kwargs, errors
 
 
@@ -164,6 +157,12 @@ def filing_step(request, pk: int, step: int):
             errors = _problem_errors([p for p in filing_problems(filing=filing) if p.step == step])
         return render(request, "algorithms/step.html", _step_context(filing, step, errors))
 
+    if step == 3:
+        coverage = CoverageForm(request.POST)
+        if not coverage.is_valid():  # SEC-05: a tampered id, refused at the field; nothing saved
+            context = _step_context(filing, step, {"coverage": coverage.error_messages_list()})
+            context["selection"] = coverage.posted_selection()
+            return render(request, "algorithms/step.html", context, status=400)
     action = request.POST.get("action", "save")
     kwargs, errors = _parse_step(request, filing, step)
     try:
@@ -285,7 +284,9 @@ def filing_list(request):
         "-submitted_at", "-id"
     )
     filterset = FilingFilter(request.GET or None, queryset=submitted)
-    page = Paginator(filterset.qs, 20).get_page(request.GET.get("page"))
+    # SEC-05: a state, type or order the page does not offer is said at its field, with a 400.
+    valid = not filterset.is_bound or filterset.is_valid()
+    page = Paginator(filterset.qs if valid else submitted.none(), 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -297,13 +298,17 @@ def filing_list(request):
             "query": query.urlencode(),
             "draft_count": filing_drafts(entity=request.user.entity).count(),
         },
+        status=200 if valid else 400,
     )
 
 
 @filer_required
 def filing_detail(request, pk: int):
     """备案申请详情: data, state, history, number once approved; 注销 and 修改 (ALG-10, ALG-11)."""
-    filing = _own_filing(request, pk)
+    return _detail_page(request, _own_filing(request, pk))
+
+
+def _detail_page(request, filing: Filing, *, cancel_form: FilingCancelForm | None = None, status: int = 200):
     approved = filing.approved_revision.data if filing.approved_revision_id else None
     return render(
         request,
@@ -315,7 +320,9 @@ def filing_detail(request, pk: int):
             "has_changes": filing_has_changes(filing=filing),
             "history": review_history(obj=filing),
             "today": timezone.localdate().isoformat(),
+            "cancel_form": cancel_form,
         },
+        status=status,
     )
 
 
@@ -324,14 +331,11 @@ def filing_detail(request, pk: int):
 def filing_cancel_view(request, pk: int):
     """注销 after confirmation, with the date the service terminated (ALG-10, DL-03)."""
     filing = _own_filing(request, pk)
-    if request.POST.get("confirm") != "on":
-        messages.error(request, _("请勾选确认后再注销。"))
-        return redirect("algorithms:detail", pk=filing.pk)
+    form = FilingCancelForm(request.POST)
+    if not form.is_valid():  # SEC-05: the detail page again, the errors at their fields, the date kept
+        return _detail_page(request, filing, cancel_form=form, status=400)
     try:
-        terminated_on = date.fromisoformat(request.POST.get("terminated_on", ""))
-        filing_cancel(filing=filing, actor=request.user, terminated_on=terminated_on)
-    except ValueError:
-        messages.error(request, _("请填写服务终止日期。"))
+        filing_cancel(filing=filing, actor=request.user, terminated_on=form.cleaned_data["terminated_on"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except TransitionError as exc:

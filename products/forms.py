@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from beian.input_fields import MAX_ID
+
 from .models import Audience, Function, ServiceForm, ServiceStatus
 from .services import FUNCTION_FIELDS
 
@@ -42,8 +44,13 @@ class ProductForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     audience = forms.ChoiceField(label=_("服务对象"), choices=Audience.choices)
-    registered_users = forms.IntegerField(label=_("注册用户数"), required=False, min_value=0)
-    monthly_active_users = forms.IntegerField(label=_("月活跃用户数"), required=False, min_value=0)
+    # The largest count the database stores (a 20-digit count overflowed it: a 500, SEC-05).
+    registered_users = forms.IntegerField(
+        label=_("注册用户数"), required=False, min_value=0, max_value=MAX_ID
+    )
+    monthly_active_users = forms.IntegerField(
+        label=_("月活跃用户数"), required=False, min_value=0, max_value=MAX_ID
+    )
     key_data_note = forms.CharField(
         label=_("其他关键运营数据"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -11,21 +11,13 @@ from rest_framework import serializers
 
 from algorithms.models import AlgorithmType, Role
 from beian.input_fields import IdApiField, MomentApiField, YearApiField, YearField
-from filers.regions import province_code
+from filers.regions import province_parse
+from review.numbers import NUMBER_MAX_LENGTH
 
 from .models import PublicState
 
 SORTS = (("relevance", _("相关度")), ("date", _("备案日期")))
 QUERY_MAX_LENGTH = 100  # as the search box says (maxlength)
-UNKNOWN_PROVINCE = _("未知的省份代码：应为两位或六位的省级行政区划代码，如11或110000。")
-
-
-def province_parse(value: str) -> str:
-    """'11' or '110000' → '11', the prefix the search filters on; ValidationError when no such province."""
-    code = province_code(value)
-    if code is None:
-        raise ValidationError(UNKNOWN_PROVINCE, code="invalid_choice")
-    return code[:2]
 
 
 class PublicSearchForm(forms.Form):
@@ -102,6 +94,12 @@ class PublicFilingQuerySerializer(serializers.Serializer):
     page_size = serializers.IntegerField(
         required=False, min_value=1, max_value=500, help_text="1–500, 50 by default"
     )
+
+
+class NumberCheckForm(forms.Form):
+    """NUM-04: whatever a reader copied from an app, up to the length the box takes."""
+
+    number = forms.CharField(label=_("备案编号"), required=False, max_length=NUMBER_MAX_LENGTH)
 
 
 # --- Published lists (PUB-05) -----------------------------------------------------------------------

@@ -15,7 +15,7 @@ from beian.input_fields import FIRST_YEAR
 from filers.regions import provinces
 from review.api import number_check
 
-from .forms import PublicSearchForm
+from .forms import NumberCheckForm, PublicSearchForm
 from .models import PublicFiling, PublicState
 from .pagination import CappedPaginator
 from .services import history_display, public_search, type_counts
@@ -124,6 +124,11 @@ def filing_qr(request, pk: int):
 
 def number_check_page(request):
     """NUM-04: anyone checks a number shown in an app: well formed, exists, and its state."""
+    form = NumberCheckForm(request.GET)
     text = request.GET.get("number", "").strip()
-    result = number_check(text, request=request) if text else None
-    return render(request, "public_search/number_check.html", {"text": text, "result": result})
+    if not form.is_valid():
+        context = {"text": text, "result": None, "form": form}
+        return render(request, "public_search/number_check.html", context, status=400)
+    number = form.cleaned_data["number"]
+    result = number_check(number, request=request) if number else None
+    return render(request, "public_search/number_check.html", {"text": text, "result": result, "form": form})

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import permissions, serializers, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import permissions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,7 +14,8 @@ from beian.api_errors import conflict
 
 from .deadlines import working_days_left
 from .diff import revision_diff
-from .numbers import number_parse
+from .forms import QUEUE_STATES, REASON_MAX_LENGTH, QueueFilterForm
+from .numbers import NUMBER_MAX_LENGTH, number_parse
 from .registry import kind_for, kinds
 from .selectors import review_history, review_queue
 from .services import TransitionError, transition_perform
@@ -36,15 +37,32 @@ def _subject(request, key: str, pk: int):
     return kind, obj
 
 
+class QueueQuerySerializer(serializers.Serializer):
+    """The queue's filters (REV-02), checked against the page's lists (review.forms); one that is not on
+    offer is a 400 naming it (SEC-05)."""
+
+    kind = serializers.CharField(required=False, default="", allow_blank=True, max_length=20)
+    algo_type = serializers.CharField(required=False, default="", allow_blank=True, max_length=2)
+    province = serializers.CharField(required=False, default="", allow_blank=True, max_length=6)
+    state = serializers.ChoiceField(
+        choices=[s.value for s in QUEUE_STATES], required=False, default="", allow_blank=True
+    )
+    page = serializers.IntegerField(required=False, min_value=1)
+
+    def validate(self, attrs):
+        form = QueueFilterForm({k: attrs[k] for k in ("kind", "algo_type", "province", "state")})
+        if not form.is_valid():
+            raise serializers.ValidationError({k: list(v) for k, v in form.errors.items()})
+        return {**attrs, **form.cleaned_data}
+
+
 class QueueApi(APIView):
     """REV-02: waiting items in the reviewer's scope, nearest deadline first."""
 
     permission_classes = [IsReviewer]
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter(n, str, required=False) for n in ("kind", "algo_type", "province", "state")
-        ],
+        parameters=[QueueQuerySerializer],
         responses=inline_serializer(
             "QueueItem",
             {
@@ -60,7 +78,9 @@ class QueueApi(APIView):
         ),
     )
     def get(self, request):
-        params = {k: request.query_params.get(k, "") for k in ("kind", "algo_type", "province", "state")}
+        query = QueueQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = {k: query.validated_data[k] for k in ("kind", "algo_type", "province", "state")}
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(review_queue(reviewer=request.user, **params), request, view=self)
         rows = []
@@ -120,33 +140,40 @@ class ItemApi(APIView):
         )
 
 
+class ActInput(serializers.Serializer):
+    action = serializers.ChoiceField(choices=Action.choices)
+    reason = serializers.CharField(required=False, default="", allow_blank=True, max_length=REASON_MAX_LENGTH)
+
+
 class ActApi(APIView):
     """A reviewer move: claim, approve, reject, mark_incomplete, revoke, office_cancel. 409 when refused."""
 
     permission_classes = [IsReviewer]
 
     @extend_schema(
-        request=inline_serializer(
-            "ReviewAct",
-            {
-                "action": serializers.ChoiceField(choices=Action.choices),
-                "reason": serializers.CharField(required=False, allow_blank=True),
-            },
-        ),
+        request=ActInput,
         responses={200: OpenApiResponse(), 409: OpenApiResponse(description="refused, nothing changed")},
     )
     def post(self, request, key: str, pk: int):
         _kind, obj = _subject(request, key, pk)
-        action = request.data.get("action", "")
-        if action not in Action.values:
-            return Response({"action": ["未知的操作。"]}, status=status.HTTP_400_BAD_REQUEST)
+        payload = ActInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        action, reason = payload.validated_data["action"], payload.validated_data["reason"]
         try:
-            event = transition_perform(
-                obj=obj, action=action, actor=request.user, reason=request.data.get("reason", "")
-            )
+            event = transition_perform(obj=obj, action=action, actor=request.user, reason=reason)
         except TransitionError as exc:
             return conflict(exc)
         return Response({"id": obj.pk, "state": obj.state, "from": event.from_state, "to": event.to_state})
+
+
+class NumberQuerySerializer(serializers.Serializer):
+    number = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=NUMBER_MAX_LENGTH,
+        help_text="with or without 网信算备/号, spaces allowed",
+    )
 
 
 class NumberCheckApi(APIView):
@@ -156,9 +183,7 @@ class NumberCheckApi(APIView):
     authentication_classes = []
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("number", str, description="with or without 网信算备/号, spaces allowed")
-        ],
+        parameters=[NumberQuerySerializer],
         responses=inline_serializer(
             "NumberCheck",
             {
@@ -171,7 +196,9 @@ class NumberCheckApi(APIView):
         ),
     )
     def get(self, request):
-        return Response(number_check(request.query_params.get("number", ""), request=request))
+        query = NumberQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(number_check(query.validated_data["number"], request=request))
 
 
 PUBLIC_STATES = {State.CANCELLED: "cancelled", State.REVOKED: "revoked"}

@@ -17,11 +17,12 @@ from filers.regions import provinces, region_name
 
 from .deadlines import deadlines_of, working_days_left
 from .diff import labelled, revision_diff
-from .models import Notification
+from .forms import ActForm, QueueFilterForm, queue_algo_type_choices, queue_state_choices
+from .models import Deadline, Notification
 from .registry import kind_for, kinds
 from .selectors import review_history, review_queue
 from .services import TransitionError, transition_perform
-from .transitions import Action, Side, State, actions_from
+from .transitions import Action, Side, actions_from
 
 REASON_ACTIONS = {Action.REJECT, Action.MARK_INCOMPLETE, Action.REVOKE, Action.OFFICE_CANCEL}
 
@@ -40,8 +41,15 @@ def reviewer_required(view):
 @reviewer_required
 def queue(request):
     """REV-02: the reviewer's queue, nearest deadline first, with working days left and overdue marked."""
-    params = {k: request.GET.get(k, "") for k in ("kind", "algo_type", "province", "state")}
-    deadlines = review_queue(reviewer=request.user, **params)
+    form = QueueFilterForm(request.GET)
+    # What the reviewer picked, shown back in the filters whether it was valid or not.
+    params = {k: request.GET.get(k, "") for k in form.fields}
+    if not form.is_valid():  # SEC-05: a filter the page does not offer, said at its field
+        filters = {"kind": "", "algo_type": "", "province": "", "state": ""}
+        status = 400
+    else:
+        filters, status = form.cleaned_data, 200
+    deadlines = review_queue(reviewer=request.user, **filters) if status == 200 else Deadline.objects.none()
     page = Paginator(deadlines, 25).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     # The subjects, one query per kind, with what the row shows.
@@ -77,7 +85,6 @@ def queue(request):
         )
     query = request.GET.copy()
     query.pop("page", None)
-    filing_kind = kind_for("filing")
     return render(
         request,
         "review/queue.html",
@@ -88,9 +95,11 @@ def queue(request):
             "query": query.urlencode(),
             "kinds": kinds(),
             "provinces": provinces(),
-            "states": [(s, State(s).label) for s in ("submitted", "under_review", "modified", "re_review")],
-            "algo_types": filing_kind.model._meta.get_field("algo_type").choices if filing_kind else [],
+            "states": queue_state_choices(),
+            "algo_types": queue_algo_type_choices(),
+            "form": form,
         },
+        status=status,
     )
 
 
@@ -108,6 +117,10 @@ def _subject(request, key: str, pk: int):
 def item(request, key: str, pk: int):
     """An item under review: all its data and attachments, the diff of a change, history and moves."""
     kind, obj = _subject(request, key, pk)
+    return _item_page(request, kind, obj)
+
+
+def _item_page(request, kind, obj, *, form: ActForm | None = None, status: int = 200):
     shown = obj.pending_revision or obj.approved_revision
     data = shown.data if shown else obj.revision_data()
     diff = []
@@ -131,7 +144,9 @@ def item(request, key: str, pk: int):
             "detail_template": kind.detail_template,
             "region": region_name(obj.review_region_code() or ""),
             **(kind.describe(obj, data) if kind.describe else {}),
+            "act_form": form,
         },
+        status=status,
     )
 
 
@@ -140,11 +155,12 @@ def item(request, key: str, pk: int):
 def act(request, key: str, pk: int):
     """Perform one reviewer move; an illegal one is refused with the reason and changes nothing."""
     kind, obj = _subject(request, key, pk)
-    action = request.POST.get("action", "")
-    if action not in Action.values:
-        raise Http404
+    form = ActForm(request.POST)
+    if not form.is_valid():  # SEC-05: the item again, with the error at the field and the reason kept
+        return _item_page(request, kind, obj, form=form, status=400)
+    action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
     try:
-        transition_perform(obj=obj, action=action, actor=request.user, reason=request.POST.get("reason", ""))
+        transition_perform(obj=obj, action=action, actor=request.user, reason=reason)
     except TransitionError as exc:
         messages.error(request, str(exc))
     else:
