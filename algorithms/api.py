@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from beian.api import paginated
 from beian.api_errors import conflict
 from beian.input_fields import DayApiField, IdApiField
 from filers.api import IsFiler, OwnAttachmentField
 from review.selectors import review_history
 from review.services import TransitionError
+from review.transitions import State
 
-from .models import Filing
+from .models import AlgorithmType, Filing
 from .services import (
     BASIC_FIELDS,
     DATA_SOURCE_FIELDS,
@@ -144,7 +146,17 @@ class FilingListApi(APIView):
 
     permission_classes = [IsFiler]
 
-    @extend_schema(responses=FilingListItemSerializer(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("state", str, enum=[value for value, _label in State.choices]),
+            OpenApiParameter("algo_type", str, enum=[value for value, _label in AlgorithmType.choices]),
+            OpenApiParameter(
+                "order", str, enum=["submitted_at", "-submitted_at", "reviewed_at", "-reviewed_at"]
+            ),
+            OpenApiParameter("page", int),
+        ],
+        responses=paginated("FilingPage", FilingListItemSerializer(many=True)),
+    )
     def get(self, request):
         queryset = Filing.objects.filter(
             entity_id=request.user.entity_id, submitted_at__isnull=False

@@ -10,6 +10,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from beian.api import paginated
 from beian.api_errors import conflict
 
 from .deadlines import working_days_left
@@ -63,18 +64,21 @@ class QueueApi(APIView):
 
     @extend_schema(
         parameters=[QueueQuerySerializer],
-        responses=inline_serializer(
-            "QueueItem",
-            {
-                "kind": serializers.CharField(),
-                "id": serializers.IntegerField(),
-                "title": serializers.CharField(),
-                "submitted_on": serializers.DateField(),
-                "due_on": serializers.DateField(allow_null=True),
-                "unknown_year": serializers.IntegerField(allow_null=True),
-                "working_days_left": serializers.IntegerField(allow_null=True),
-            },
-            many=True,
+        responses=paginated(
+            "QueuePage",
+            inline_serializer(
+                "QueueItem",
+                {
+                    "kind": serializers.CharField(),
+                    "id": serializers.IntegerField(),
+                    "title": serializers.CharField(),
+                    "submitted_on": serializers.DateField(),
+                    "due_on": serializers.DateField(allow_null=True),
+                    "unknown_year": serializers.IntegerField(allow_null=True),
+                    "working_days_left": serializers.IntegerField(allow_null=True),
+                },
+                many=True,
+            ),
         ),
     )
     def get(self, request):

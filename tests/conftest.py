@@ -3,6 +3,7 @@ Redis when DATABASE_URL / REDIS_URL are set (.ci/run sets them)."""
 
 from __future__ import annotations
 
+import logging
 import os
 
 import pytest
@@ -38,6 +39,26 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Password hashing is not what these tests measure.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def quiet_request_log():
+    """Thousands of 4xx answers, each logged by django.request, would bury the report; 5xx answers are
+    counted and listed by the tests themselves."""
+    logger = logging.getLogger("django.request")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    yield
+    logger.setLevel(level)
+
+
+@pytest.fixture
+def unthrottled(monkeypatch):
+    """The open-data API's per-IP limit (120/min) would answer 429 to a fuzzer or a table of bad values
+    long before it had tried them all: lift it for the test."""
+    from public_search.api import PublicThrottle
+
+    monkeypatch.setattr(PublicThrottle, "THROTTLE_RATES", {**PublicThrottle.THROTTLE_RATES, "public": None})
 
 
 @pytest.fixture

@@ -11,9 +11,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from public_search.api import PublicThrottle
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("unthrottled")]
 
 BAD_YEARS = [
     "0",  # date(0, 1, 1) does not exist: was a 500
@@ -44,11 +42,6 @@ BAD_IDS = [
     "1e3",
 ]
 HUGE_PATH_IDS = ["9223372036854775808", "18446744073709551616", "99999999999999999999999999999"]
-
-
-@pytest.fixture(autouse=True)
-def _no_throttle(monkeypatch):
-    monkeypatch.setattr(PublicThrottle, "THROTTLE_RATES", {**PublicThrottle.THROTTLE_RATES, "public": None})
 
 
 def _soon() -> str:
