@@ -156,6 +156,7 @@ class FilingListApi(APIView):
             OpenApiParameter("page", int),
         ],
         responses=paginated("FilingPage", FilingListItemSerializer(many=True)),
+        operation_id="v1_filings_list",
     )
     def get(self, request):
         queryset = Filing.objects.filter(

@@ -192,16 +192,16 @@ class AttachmentUploadApi(APIView):
     permission_classes = [IsFiler]
     parser_classes = [MultiPartParser, FormParser]
 
-    class InputSerializer(serializers.Serializer):
+    class AttachmentUpload(serializers.Serializer):
         kind = serializers.ChoiceField(choices=AttachmentKind.choices)
         file = serializers.FileField()
 
     @extend_schema(
-        request=InputSerializer,
+        request=AttachmentUpload,
         responses={201: inline_serializer("AttachmentCreated", {"id": serializers.IntegerField()})},
     )
     def post(self, request):
-        payload = self.InputSerializer(data=request.data)
+        payload = self.AttachmentUpload(data=request.data)
         payload.is_valid(raise_exception=True)
         kind, uploaded = payload.validated_data["kind"], payload.validated_data["file"]
         try:

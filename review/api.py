@@ -80,6 +80,7 @@ class QueueApi(APIView):
                 many=True,
             ),
         ),
+        operation_id="v1_review_queue_list",
     )
     def get(self, request):
         query = QueueQuerySerializer(data=request.query_params)
