@@ -8,9 +8,49 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from beian.input_fields import DayField, IdListField, id_parse
+from beian.input_fields import DayField, IdListField, TextListField, id_parse
+
+from .services import BASIC_FIELDS, DATA_SOURCE_FIELDS, DETAIL_TEXT_FIELDS, MODEL_FIELDS, RISK_FIELDS
 
 COVERAGE_LEVELS = ("products", "paths", "functions")
+
+
+# The limits the service keeps (algorithms.services._text): refused at the field, never cut (ALG-13).
+BASIC_LIMIT, DETAIL_LIMIT, ROW_LIMIT = 2000, 5000, 2000
+
+
+class StepTextForm(forms.Form):
+    """Steps ① and ②: the free text of a draft, saved as typed, valid or not yet (ALG-04), as long as it
+    is text the database can hold — no NUL — within the limits. The errors are keyed as the step's page
+    shows them (a table's columns under the table's name)."""
+
+    def __init__(self, step: int, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.page_keys: dict[str, str] = {}
+        if step == 1:
+            for name in BASIC_FIELDS:
+                self._text(name, name, BASIC_LIMIT)
+        elif step == 2:
+            for name in DETAIL_TEXT_FIELDS:
+                self._text(name, name, DETAIL_LIMIT)
+            for name in MODEL_FIELDS:
+                self._text(f"model_{name}", f"model_{name}", DETAIL_LIMIT)
+            for name in DATA_SOURCE_FIELDS:
+                self.fields[f"ds_{name}"] = TextListField(required=False, max_length=ROW_LIMIT)
+                self.page_keys[f"ds_{name}"] = "data_sources"
+            for name in RISK_FIELDS:
+                self.fields[f"risk_{name}"] = TextListField(required=False, max_length=ROW_LIMIT)
+                self.page_keys[f"risk_{name}"] = "risks"
+
+    def _text(self, name: str, key: str, limit: int) -> None:
+        self.fields[name] = forms.CharField(required=False, max_length=limit, strip=False)
+        self.page_keys[name] = key
+
+    def page_errors(self) -> dict[str, list[str]]:
+        errors: dict[str, list[str]] = {}
+        for name, messages in self.errors.items():
+            errors.setdefault(self.page_keys.get(name, name), []).extend(messages)
+        return errors
 
 
 class CoverageForm(forms.Form):

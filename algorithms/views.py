@@ -25,9 +25,10 @@ from review.services import TransitionError
 from review.transitions import State
 
 from . import documents
-from .forms import CoverageForm, FilingCancelForm
+from .forms import CoverageForm, FilingCancelForm, StepTextForm
 from .models import AlgorithmType, Filing, Role
 from .services import (
+    BASIC_FIELDS,
     DATA_SOURCE_FIELDS,
     DETAIL_TEXT_FIELDS,
     DOMAINS,
@@ -65,14 +66,24 @@ def _rows(post, prefix: str, fields) -> list[dict]:
     return [{f: (columns[f][i] if i < len(columns[f]) else "") for f in fields} for i in range(count)]
 
 
+def _typed_text(post, step: int) -> dict:
+    """The free text of steps ① and ② as typed, in the shape the service saves and the page shows."""
+    if step == 1:
+        return {"basic": {f: post.get(f, "") for f in BASIC_FIELDS}}
+    if step == 2:
+        details = {f: post.get(f, "") for f in DETAIL_TEXT_FIELDS}
+        details["data_sources"] = _rows(post, "ds", DATA_SOURCE_FIELDS)
+        details["model"] = {f: post.get(f"model_{f}", "") for f in MODEL_FIELDS}
+        details["risks"] = _rows(post, "risk", RISK_FIELDS)
+        return {"details": details}
+    return {}
+
+
 def _parse_step(request, filing: Filing, step: int) -> tuple[dict, dict[str, list[str]]]:
     """What the page posted, as service arguments, and the upload errors found on the way."""
-    post, kwargs, errors = request.POST, {}, {}
+    post, errors = request.POST, {}
+    kwargs = _typed_text(post, step)
     if step == 1:
-        kwargs["basic"] = {
-            f: post.get(f, "")
-            for f in ("name", "algo_type", "domain", "launch_date", "main_use", "role", "tech_service_mode")
-        }
         attachments = {}
         for name in FILING_UPLOADS:
             uploaded = request.FILES.get(name)
@@ -84,12 +95,6 @@ def _parse_step(request, filing: Filing, step: int) -> tuple[dict, dict[str, lis
                 except ValidationError as exc:
                     errors[name] = exc.messages
         kwargs["attachments"] = attachments
-    elif step == 2:
-        details = {f: post.get(f, "") for f in DETAIL_TEXT_FIELDS}
-        details["data_sources"] = _rows(post, "ds", DATA_SOURCE_FIELDS)
-        details["model"] = {f: post.get(f"model_{f}", "") for f in MODEL_FIELDS}
-        details["risks"] = _rows(post, "risk", RISK_FIELDS)
-        kwargs["details"] = details
     elif step == 3:
         form = CoverageForm(post)
         form.is_valid()  # filing_step refused the page before it came here if it was not
@@ -97,8 +102,10 @@ def _parse_step(request, filing: Filing, step: int) -> tuple[dict, dict[str, lis
     return kwargs, errors
 
 
-def _step_context(filing: Filing, step: int, errors: dict[str, list[str]], problems=None) -> dict:
-    data = filing.data or {}
+def _step_context(
+    filing: Filing, step: int, errors: dict[str, list[str]], problems=None, typed: dict | None = None
+) -> dict:
+    data = {**(filing.data or {}), **(typed or {})}  # what was typed, when the page was refused
     details = dict(data.get("details") or {})
     details.setdefault("model", {})
     context = {
@@ -157,6 +164,16 @@ def filing_step(request, pk: int, step: int):
             errors = _problem_errors([p for p in filing_problems(filing=filing) if p.step == step])
         return render(request, "algorithms/step.html", _step_context(filing, step, errors))
 
+    if step in (1, 2):
+        text = StepTextForm(step, request.POST)
+        if not text.is_valid():  # SEC-05: NUL or over a limit, said at the field; the rest shown as typed
+            typed = _typed_text(request.POST, step)
+            return render(
+                request,
+                "algorithms/step.html",
+                _step_context(filing, step, text.page_errors(), typed=typed),
+                status=400,
+            )
     if step == 3:
         coverage = CoverageForm(request.POST)
         if not coverage.is_valid():  # SEC-05: a tampered id, refused at the field; nothing saved

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -173,6 +174,41 @@ class IdListField(forms.Field):
                 self.error_messages["too_many"], code="too_many", params={"max": self.max_count}
             )
         return list(dict.fromkeys(id_parse(v) for v in values))
+
+
+class TextListField(forms.Field):
+    """Several texts under one name (a table's column, a path's steps), as typed: each without NUL
+    (PostgreSQL refuses it in text and JSON: a 500) and, when a limit is given, within it."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "too_long": _("第%(n)s项不超过%(max)s个字（现为%(length)s个字）。"),
+        "too_many": _("最多可填写%(max)s项。"),
+    }
+
+    def __init__(self, *, max_length: int | None = None, max_count: int = 100, **kwargs):
+        self.max_length, self.max_count = max_length, max_count
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> list[str]:
+        if not value:
+            return []
+        return [str(v) for v in (value if isinstance(value, list | tuple) else [value])]
+
+    def validate(self, value: list[str]) -> None:
+        super().validate(value)
+        if len(value) > self.max_count:
+            raise ValidationError(
+                self.error_messages["too_many"], code="too_many", params={"max": self.max_count}
+            )
+        for n, text in enumerate(value, 1):
+            ProhibitNullCharactersValidator()(text)
+            if self.max_length is not None and len(text) > self.max_length:
+                raise ValidationError(
+                    self.error_messages["too_long"],
+                    code="too_long",
+                    params={"n": n, "max": self.max_length, "length": len(text)},
+                )
 
 
 # --- Serializer fields (API) ------------------------------------------------------------------------

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from beian.input_fields import MAX_ID
+from beian.input_fields import MAX_ID, TextListField
 
 from .models import Audience, Function, ServiceForm, ServiceStatus
 from .services import FUNCTION_FIELDS
@@ -71,3 +71,10 @@ class FunctionForm(forms.ModelForm):
             "implementation": forms.Textarea(attrs={"rows": 3}),
             "business_effect": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class PathStepsForm(forms.Form):
+    """PRD-03: the steps as typed, in order. The service normalises and limits them (each at most 50
+    characters, at most 10); this refuses what no database holds (NUL) before it gets there (SEC-05)."""
+
+    steps = TextListField(label=_("访问路径"), required=False, max_count=100)

@@ -190,6 +190,48 @@ def test_sec_05_step_3_refuses_a_bad_id_at_the_field_and_saves_nothing(draft, va
 
 
 @pytest.mark.parametrize(
+    ("step", "data", "field", "shown"),
+    [
+        # PostgreSQL refuses NUL in JSON: each was a 500 there.
+        (1, {"name": "星河\x00推荐"}, "name", lambda c: c["basic"]["name"]),
+        (1, {"main_use": "用" * 2001}, "main_use", lambda c: c["basic"]["main_use"]),  # was cut (ALG-13)
+        (2, {"intro": "简介\x00"}, "intro", lambda c: c["details"]["intro"]),
+        (2, {"model_framework": "\x00"}, "model_framework", lambda c: c["details"]["model"]["framework"]),
+        (
+            2,
+            {"ds_name": ["日志", "行为\x00"]},
+            "data_sources",
+            lambda c: [r["name"] for r in c["details"]["data_sources"]],
+        ),
+        (2, {"risk_risk": ["险" * 2001]}, "risks", lambda c: [r["risk"] for r in c["details"]["risks"]]),
+    ],
+)
+def test_sec_05_steps_1_and_2_refuse_nul_or_overlong_text_at_the_field_and_keep_it(
+    draft, step, data, field, shown
+):
+    before = dict(draft.data)
+    response = _page(draft.entity.account).post(
+        reverse("algorithms:step", args=[draft.pk, step]), {**data, "action": "save"}
+    )
+    assert response.status_code == 400
+    assert list(response.context["errors"]) == [field]
+    assert shown(response.context) == next(iter(data.values()))  # shown again as typed
+    draft.refresh_from_db()
+    assert draft.data == before  # nothing saved
+
+
+@pytest.mark.parametrize("steps", [["首页", "推\x00荐"], ["\x00"]])
+def test_sec_05_path_page_refuses_nul_at_the_field_and_keeps_the_steps(ready, steps):
+    filer, product = ready
+    path = product.paths.get()
+    response = _page(filer).post(reverse("products:path_edit", args=[path.pk]), {"steps": steps})
+    assert response.status_code == 400
+    assert response.context["errors"] and response.context["steps"] == steps
+    path.refresh_from_db()
+    assert path.steps == ["首页", "推荐"]
+
+
+@pytest.mark.parametrize(
     ("data", "field"),
     [
         ({"terminated_on": "2026-02-30", "confirm": "on"}, "terminated_on"),
