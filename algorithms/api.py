@@ -19,6 +19,7 @@ from review.selectors import review_history
 from review.services import TransitionError
 from review.transitions import State
 
+from .forms import BASIC_LIMIT, DETAIL_LIMIT, ROW_LIMIT
 from .models import AlgorithmType, Filing
 from .services import (
     BASIC_FIELDS,
@@ -96,15 +97,17 @@ def _text_fields(names, limit: int) -> dict[str, serializers.CharField]:
     }
 
 
-BasicInput = type("BasicInput", (serializers.Serializer,), _text_fields(BASIC_FIELDS, 2000))
-DataSourceInput = type("DataSourceInput", (serializers.Serializer,), _text_fields(DATA_SOURCE_FIELDS, 2000))
-ModelInput = type("ModelInput", (serializers.Serializer,), _text_fields(MODEL_FIELDS, 5000))
-RiskInput = type("RiskInput", (serializers.Serializer,), _text_fields(RISK_FIELDS, 2000))
+BasicInput = type("BasicInput", (serializers.Serializer,), _text_fields(BASIC_FIELDS, BASIC_LIMIT))
+DataSourceInput = type(
+    "DataSourceInput", (serializers.Serializer,), _text_fields(DATA_SOURCE_FIELDS, ROW_LIMIT)
+)
+ModelInput = type("ModelInput", (serializers.Serializer,), _text_fields(MODEL_FIELDS, DETAIL_LIMIT))
+RiskInput = type("RiskInput", (serializers.Serializer,), _text_fields(RISK_FIELDS, ROW_LIMIT))
 DetailsInput = type(
     "DetailsInput",
     (serializers.Serializer,),
     {
-        **_text_fields(DETAIL_TEXT_FIELDS, 5000),
+        **_text_fields(DETAIL_TEXT_FIELDS, DETAIL_LIMIT),
         "data_sources": serializers.ListField(child=DataSourceInput(), required=False, max_length=100),
         "model": ModelInput(required=False),
         "risks": serializers.ListField(child=RiskInput(), required=False, max_length=100),

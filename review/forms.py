@@ -4,7 +4,6 @@ a 400 naming its field, never a 5xx (SEC-05); the page and the API check the sam
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from filers.regions import province_parse
@@ -43,9 +42,3 @@ class QueueFilterForm(forms.Form):
 class ActForm(forms.Form):
     action = forms.ChoiceField(label=_("操作"), choices=Action.choices)
     reason = forms.CharField(label=_("理由"), required=False, max_length=REASON_MAX_LENGTH)
-
-    def clean_action(self) -> str:
-        value = self.cleaned_data["action"]
-        if value not in Action.values:  # pragma: no cover — ChoiceField already refuses it
-            raise ValidationError(_("未知的操作。"))
-        return value

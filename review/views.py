@@ -44,12 +44,10 @@ def queue(request):
     form = QueueFilterForm(request.GET)
     # What the reviewer picked, shown back in the filters whether it was valid or not.
     params = {k: request.GET.get(k, "") for k in form.fields}
-    if not form.is_valid():  # SEC-05: a filter the page does not offer, said at its field
-        filters = {"kind": "", "algo_type": "", "province": "", "state": ""}
-        status = 400
-    else:
-        filters, status = form.cleaned_data, 200
-    deadlines = review_queue(reviewer=request.user, **filters) if status == 200 else Deadline.objects.none()
+    if form.is_valid():
+        deadlines, status = review_queue(reviewer=request.user, **form.cleaned_data), 200
+    else:  # SEC-05: a filter the page does not offer, said at its field
+        deadlines, status = Deadline.objects.none(), 400
     page = Paginator(deadlines, 25).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     # The subjects, one query per kind, with what the row shows.
