@@ -22,7 +22,7 @@ from .fuzzing import FUZZ_SETTINGS, TestClientWsgi, World, build_world
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quiet_request_log", "unthrottled")]
 
 # Examples per operation, role and mode. A role the operation refuses (401/403 to the first PROBE
-# examples) is not fuzzed further: its requests never reach the view. About 1,400 requests in all.
+# examples) is not fuzzed further: its requests never reach the view. About 1,300 requests in all.
 PROBE = 2
 MAX_EXAMPLES = 8
 ROLES = ("anonymous", "filer", "reviewer")
