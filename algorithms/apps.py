@@ -7,17 +7,19 @@ class AlgorithmsConfig(AppConfig):
     verbose_name = _("备案信息")
 
     def ready(self) -> None:
+        from review import outbox
         from review.registry import ReviewKind, register
 
         from .models import Filing
         from .selectors import filing_field_label, filing_review_context
+        from .services import filing_number_issue, filing_numbers_repair
 
         register(
             ReviewKind(
                 key="filing",
                 model=Filing,
                 label=_("算法备案"),
-                region_lookup="entity__region_code",
+                region_lookup="entity__record_region_code",
                 entity_lookup="entity_id",
                 field_label=filing_field_label,
                 describe=filing_review_context,
@@ -25,3 +27,5 @@ class AlgorithmsConfig(AppConfig):
                 select_related=("entity",),
             )
         )
+        outbox.register("filing_number", filing_number_issue)
+        outbox.register_repair("numbers", filing_numbers_repair)

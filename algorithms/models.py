@@ -72,10 +72,20 @@ class Filing(Reviewable):
         return f"网信算备{self.number}号" if self.number else ""
 
     def review_region_code(self) -> str:
-        return self.entity.region_code
+        return self.entity.review_region_code()
 
     def review_owner_entity_id(self) -> int | None:
         return self.entity_id
+
+    def review_prerequisites(self) -> list:
+        """ENT-05: a filing is approved only once its entity information and every product the submitted
+        version covers have an approved version in force."""
+        from products.models import Product
+
+        submitted = self.pending_revision.data if self.pending_revision_id else {}
+        product_ids = [p["id"] for p in submitted.get("products", []) if isinstance(p, dict) and "id" in p]
+        products = list(Product.objects.filter(pk__in=product_ids).order_by("created_at", "id"))
+        return [self.entity, *products]
 
     def review_recipients(self) -> list[str]:
         return self.entity.review_recipients()
@@ -83,19 +93,29 @@ class Filing(Reviewable):
     def on_transition(self, transition, actor) -> None:
         from django.utils import timezone
 
+        from review.outbox import outbox_add
         from review.transitions import Action
 
         super().on_transition(transition, actor)
         if transition.action in (Action.APPROVE, Action.REJECT, Action.MARK_INCOMPLETE):
             self.reviewed_at = timezone.now()
         if transition.action == Action.APPROVE and not self.number:
-            # NUM-01: the number is issued by the worker once the approval is committed.
-            from django.db import transaction
+            # NUM-01: the number is owed by this approval (REL-01) and issued once it commits.
+            outbox_add(key=f"number:filing:{self.pk}", handler="filing_number", filing_id=self.pk)
 
-            from review.tasks import number_issue_task
+    def review_refusal(self, transition) -> str | None:
+        """REL-02: a first approval needs a number left for the entity and type (digits 18–20 hold 999)."""
+        from django.utils.translation import gettext as _
 
-            pk = self.pk
-            transaction.on_commit(lambda: number_issue_task.delay(pk))
+        from review.numbers import number_sequences_left
+        from review.transitions import Action
+
+        if transition.action == Action.APPROVE and not self.number and self.algo_type:
+            if number_sequences_left(entity_id=self.entity_id, algo_type=self.algo_type) <= 0:
+                return _(
+                    "该主体的此类算法备案编号已用完（每类最多999个），暂不能通过。请联系系统管理员处理。"
+                )
+        return None
 
     def revision_data(self) -> dict:
         from .services import filing_snapshot

@@ -6,9 +6,11 @@ Production sets DATABASE_URL, REDIS_URL, AWS_STORAGE_BUCKET_NAME…, EMAIL_URL,
 SECRET_KEY and DEBUG=0; then no secret has a default.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -40,9 +42,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "django_filters",
     "axes",
     "beian",
@@ -55,6 +58,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so that every response gets the header, also an error page made after a later middleware failed.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -146,6 +151,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "filers/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# SEC-03: the lockout counts the same client address as the rate limits (TRUSTED_PROXIES below).
+AXES_CLIENT_IP_CALLABLE = "beian.throttling.client_address"
 LOGIN_URL = "filers:login"
 PASSWORD_RESET_TIMEOUT = 24 * 3600  # activation and reset links
 LOGIN_REDIRECT_URL = "filers:workspace"
@@ -239,20 +246,25 @@ CELERY_BEAT_SCHEDULE = {
         "task": "public_search.tasks.list_exports_prune_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    # SEC-03: the embedded rate-limit counters of windows that have ended.
+    "rate-counters-prune": {"task": "beian.rate_counters_prune", "schedule": 3600.0},
 }
 
 # --- REST API ----------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # The token first: a request without valid credentials is told 401 with `WWW-Authenticate: Token`
+    # (session authentication has no such header, so DRF would answer 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_THROTTLE_RATES": {"public": env.str("PUBLIC_API_RATE", default="120/min")},
+    # SEC-03: a view with `throttle_scope = "<action>"` is limited by RATE_LIMITS[action].
+    "DEFAULT_THROTTLE_CLASSES": ["beian.throttling.PolicyThrottle"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "互联网信息服务算法备案系统 API",
@@ -274,6 +286,40 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Rate limits (SEC-03) and API tokens (SEC-04) -------------------------------------
+# How many reverse proxies stand in front of the portal, each appending to X-Forwarded-For. 0: the
+# client connects directly and the header, which anyone can write, is never read.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+if TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXIES must be 0 or more.")
+# Per client address and action, a fixed window ("N/unit", unit s, min, h or d; "5/15min"; "0" = none).
+RATE_LIMITS = {
+    "register": env.str("RATE_LIMIT_REGISTER", default="10/h"),
+    "login": env.str("RATE_LIMIT_LOGIN", default="20/min"),
+    "password_reset": env.str("RATE_LIMIT_PASSWORD_RESET", default="5/h"),
+    "number_check": env.str("RATE_LIMIT_NUMBER_CHECK", default="60/min"),
+    "search": env.str("RATE_LIMIT_SEARCH", default="60/min"),
+    # PUBLIC_API_RATE is this setting's earlier name.
+    "open_data": env.str("RATE_LIMIT_OPEN_DATA", default=env.str("PUBLIC_API_RATE", default="120/min")),
+}
+# Redis's atomic counter when there is Redis, else the database's (beian.RateCounter).
+RATE_LIMIT_STORE = "redis" if REDIS_URL else "database"
+RATE_LIMIT_KEY_PREFIX = "beian:rl"
+
+# API tokens (django-rest-knox): idle expiry renewed by use, and an absolute one from issue.
+API_TOKEN_IDLE_MINUTES = env.int("API_TOKEN_IDLE_MINUTES", default=60)
+API_TOKEN_MAX_HOURS = env.int("API_TOKEN_MAX_HOURS", default=12)
+if API_TOKEN_IDLE_MINUTES <= 0 or API_TOKEN_MAX_HOURS * 60 < API_TOKEN_IDLE_MINUTES:
+    raise ImproperlyConfigured("API_TOKEN_IDLE_MINUTES must be positive and at most API_TOKEN_MAX_HOURS.")
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(minutes=API_TOKEN_IDLE_MINUTES),
+    "AUTO_REFRESH": True,
+    "AUTO_REFRESH_MAX_TTL": timedelta(hours=API_TOKEN_MAX_HOURS),
+    # A use renews the expiry (one write) only when it moves by more than this many seconds.
+    "MIN_REFRESH_INTERVAL": 60,
+    "AUTH_HEADER_PREFIX": "Token",  # as DRF's authtoken had it: clients keep their header
+}
+
 # --- Security ------------------------------------------------------------------------
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)  # ACC-04
 SESSION_SAVE_EVERY_REQUEST = True  # the age is an idle timeout, renewed by activity
@@ -292,6 +338,25 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     # /healthz is probed over plain HTTP inside the stack.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# --- Content-Security-Policy (SEC-05) ------------------------------------------------------
+# Every script, style sheet, font and image is the portal's own (whitenoise, drf-spectacular-sidecar):
+# no inline script or style anywhere, no eval. Images may be data: URLs (Swagger UI's icons). The API's
+# ReDoc page alone adds a nonce for the styles it writes and a blob: worker (beian/api_docs.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
 
 LOGGING = {
     "version": 1,

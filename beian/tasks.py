@@ -7,3 +7,11 @@ from django.utils import timezone
 def heartbeat() -> None:
     """Beat sends this every minute; the time the worker last ran it shows the pair is alive."""
     cache.set("beian:worker-heartbeat", timezone.now().isoformat(), timeout=None)
+
+
+@shared_task(name="beian.rate_counters_prune", acks_late=True, time_limit=120, ignore_result=True)
+def rate_counters_prune() -> int:
+    """SEC-03: the database counters of ended windows (none are written when Redis counts)."""
+    from .throttling import counters_prune
+
+    return counters_prune()

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from drf_spectacular.views import SpectacularAPIView
 
 from algorithms import api as algorithms_api
 from filers import api as filers_api
@@ -10,11 +9,14 @@ from public_search import api as public_api
 from review import api as review_api
 from review import views as review_views
 
-from . import api, health
+from . import api, api_docs, errors, health
+from .throttling import rate_limited
 
 api_v1 = [
     path("me/", api.MeApi.as_view(), name="me"),
-    path("auth/token/", obtain_auth_token, name="token"),
+    path("auth/token/", api.TokenObtainApi.as_view(), name="token"),
+    path("auth/logout/", api.TokenLogoutApi.as_view(), name="token-logout"),
+    path("auth/logout-all/", api.TokenLogoutAllApi.as_view(), name="token-logout-all"),
     path("register/", filers_api.RegisterApi.as_view(), name="register"),
     path("entity/", filers_api.EntityApi.as_view(), name="entity"),
     path("entity/submit/", filers_api.EntitySubmitApi.as_view(), name="entity-submit"),
@@ -48,8 +50,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/schema/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="schema-docs"),
-    path("api/schema/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="schema-redoc"),
+    path("api/schema/docs/", api_docs.SwaggerView.as_view(url_name="schema"), name="schema-docs"),
+    path("api/schema/redoc/", api_docs.RedocView.as_view(url_name="schema"), name="schema-redoc"),
+    # The admin's sign-in is a login page like the portal's (SEC-03).
+    path("admin/login/", rate_limited("login", methods=("POST",))(admin.site.login)),
     path("admin/", admin.site.urls),
     path("account/", include("filers.urls")),
     path("products/", include("products.urls")),
@@ -60,3 +64,7 @@ urlpatterns = [
     path("lists/", include("public_search.urls_lists")),
     path("", include("public_search.urls")),
 ]
+
+# SEC-05: our own pages in the reader's language, JSON under /api/, 503 when the database is unreachable.
+handler404 = errors.page_not_found
+handler500 = errors.server_error

@@ -7,17 +7,19 @@ class FilersConfig(AppConfig):
     verbose_name = _("备案主体与账号")
 
     def ready(self) -> None:
+        from review import outbox
         from review.registry import ReviewKind, register
 
         from .models import Entity
         from .selectors import entity_field_label, entity_review_context
+        from .tasks import activation_email_send
 
         register(
             ReviewKind(
                 key="entity",
                 model=Entity,
                 label=_("主体信息"),
-                region_lookup="region_code",
+                region_lookup="record_region_code",
                 entity_lookup="id",
                 field_label=entity_field_label,
                 describe=entity_review_context,
@@ -25,3 +27,4 @@ class FilersConfig(AppConfig):
                 select_related=(),
             )
         )
+        outbox.register("activation_email", activation_email_send)

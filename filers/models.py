@@ -22,6 +22,14 @@ class PortalUserManager(UserManager):
         extra_fields.setdefault("role", Role.ADMIN)
         return super().create_superuser(username, email, password, **extra_fields)
 
+    def reviewers_for_region(self, region_code: str):
+        """Active reviewers whose scope covers a GB/T 2260 code: the national office's and, for a known
+        region, its province's."""
+        in_scope = models.Q(province_code="")
+        if region_code:
+            in_scope |= models.Q(province_code__startswith=region_code[:2])
+        return self.filter(in_scope, role=Role.REVIEWER, is_active=True).order_by("province_code", "username")
+
 
 class User(AbstractUser):
     """An account of the portal: a filer (one per entity), a reviewer or an administrator.
@@ -46,6 +54,11 @@ class User(AbstractUser):
         related_name="account",
     )
     mobile = models.CharField(_("手机号码"), max_length=11, blank=True)
+    supervisor = models.BooleanField(
+        _("审核组长"),
+        default=False,
+        help_text=_("可释放或改派其他审核人员认领的事项（仅限本人审核范围内）。"),
+    )
 
     objects = PortalUserManager()
 
@@ -75,6 +88,11 @@ class User(AbstractUser):
     @property
     def is_national(self) -> bool:
         return self.is_reviewer and not self.province_code
+
+    @property
+    def is_supervisor(self) -> bool:
+        """SEC-02: may release or reassign another reviewer's claim (administrators always may)."""
+        return self.role == Role.ADMIN or (self.role == Role.REVIEWER and self.supervisor)
 
     def can_review_region(self, region_code: str) -> bool:
         """A provincial reviewer sees the entities registered in their province; national ones all."""
@@ -252,6 +270,13 @@ class Entity(Reviewable):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # What is on record (SEC-02, PUB-06): the name and region of the approved revision or, before the first
+    # approval, of the submitted one. Written only by the review core (review_record_refresh), never from
+    # the working copy: reviewers' scope and everything public follow these.
+    record_name = models.CharField(_("主体名称（已审核）"), max_length=200, blank=True, editable=False)
+    record_region_code = models.CharField(
+        _("注册地（已审核）"), max_length=6, blank=True, editable=False, db_index=True
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("最后保存"), auto_now=True)
 
@@ -328,7 +353,22 @@ class Entity(Reviewable):
             raise ValidationError(errors)
 
     def review_region_code(self) -> str:
-        return self.region_code
+        """SEC-02: the reviewers' scope follows the region on record, never the working copy."""
+        return self.record_region_code
+
+    def review_record_refresh(self) -> None:
+        """Take the name and region on record from the approved revision, or before the first approval
+        from the submitted one; when the region moves, the open deadlines of everything the entity owns
+        move to the new province's queue with it."""
+        from review.deadlines import deadlines_rescope
+
+        revision = self.approved_revision or self.pending_revision
+        data = revision.data if revision is not None else {}
+        self.record_name = data.get("name") or ""
+        region = data.get("region_code") or ""
+        if region != self.record_region_code:
+            self.record_region_code = region
+            deadlines_rescope(owner_entity_id=self.pk, region_code=region)
 
     def review_owner_entity_id(self) -> int | None:
         return self.pk

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.encoding import force_str
@@ -14,6 +13,7 @@ from review.services import submission_perform, working_copy_edited
 
 from .models import Attachment, AttachmentKind, Entity, Role, User
 from .regions import province_code as normalise_province
+from .tokens import activation_token_generator
 from .uploads import upload_check
 
 
@@ -33,8 +33,11 @@ DUPLICATE_USCC = _("该统一社会信用代码已注册账号。同一备案主
 
 
 @transaction.atomic
-def reviewer_create(*, username: str, password: str, province: str | None = None, email: str = "") -> User:
-    """Create a reviewer, scoped to a province (GB/T 2260 code) or, with none, national."""
+def reviewer_create(
+    *, username: str, password: str, province: str | None = None, email: str = "", supervisor: bool = False
+) -> User:
+    """Create a reviewer, scoped to a province (GB/T 2260 code) or, with none, national; a supervisor
+    (审核组长) may also release or reassign other reviewers' claims in that scope (SEC-02)."""
     code = ""
     if province:
         code = normalise_province(province) or ""
@@ -42,7 +45,14 @@ def reviewer_create(*, username: str, password: str, province: str | None = None
             raise ValidationError(_("“%(code)s”不是有效的省级行政区划代码。") % {"code": province})
     if User.objects.filter(username=username).exists():
         raise ValidationError(_("用户名“%(name)s”已存在。") % {"name": username})
-    user = User(username=username, email=email, role=Role.REVIEWER, province_code=code, is_staff=False)
+    user = User(
+        username=username,
+        email=email,
+        role=Role.REVIEWER,
+        province_code=code,
+        is_staff=False,
+        supervisor=supervisor,
+    )
     validate_password(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"])
@@ -66,7 +76,7 @@ def account_register(
     The USCC's uniqueness is checked first for a friendly message and guarded by
     the database's unique constraint against two registrations at the same moment.
     """
-    from .tasks import activation_email_send
+    from review.outbox import outbox_add
 
     if Entity.objects.filter(uscc=uscc).exists():
         raise ValidationError({"uscc": DUPLICATE_USCC})
@@ -80,7 +90,8 @@ def account_register(
             )
             user.set_password(password)
             user.save()
-            activation_email_send.delay_on_commit(user.pk)
+            # REL-01: the activation e-mail is owed in this transaction and sent once it commits.
+            outbox_add(key=f"activation:user:{user.pk}", handler="activation_email", user_id=user.pk)
     except IntegrityError as exc:
         if Entity.objects.filter(uscc=uscc).exists():
             raise ValidationError({"uscc": DUPLICATE_USCC}) from exc
@@ -89,15 +100,17 @@ def account_register(
 
 
 def account_activate(*, uidb64: str, token: str) -> User | None:
-    """Activate the account named by an e-mailed link; None when the link is wrong or expired."""
+    """SEC-01: activate the account named by an e-mailed link, only when the link's token is valid,
+    unexpired and unused; None otherwise — whatever the account's state, so a link with a made-up token
+    never reaches an account that is already active (the administrator's included)."""
     try:
         user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
-    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError, UnicodeDecodeError):
         return None
-    if user.is_active:
-        return user
-    if not default_token_generator.check_token(user, token):
+    if not activation_token_generator.check_token(user, token):
         return None
+    if user.is_active or user.role != Role.FILER:
+        return None  # a token made for an inactive filer cannot match these; refuse all the same
     user.is_active = True
     user.save(update_fields=["is_active"])
     return user
@@ -189,19 +202,11 @@ def entity_has_changes(*, entity: Entity) -> bool:
 
 
 def entity_snapshot(*, entity: Entity) -> dict:
-    """The JSON form of the working copy that a revision freezes (dates as ISO strings, attachments by id)."""
+    """The JSON form of the working copy that a revision freezes: what the filer typed and uploaded
+    (dates as ISO strings, attachments by id) — never the review core's own columns."""
     data = {}
-    for field in Entity._meta.concrete_fields:
-        if field.name in (
-            "id",
-            "state",
-            "state_changed_at",
-            "pending_revision",
-            "approved_revision",
-            "created_at",
-            "updated_at",
-        ):
-            continue
+    for name in ("uscc", *Entity.EDITABLE_FIELDS, *Entity.ATTACHMENT_FIELDS):
+        field = Entity._meta.get_field(name)
         value = getattr(entity, field.attname)
         if hasattr(value, "isoformat"):
             value = value.isoformat()
@@ -232,4 +237,4 @@ def attachment_visible_to(*, attachment: Attachment, user) -> bool:
         return False
     if user.is_filer:
         return user.entity_id == attachment.entity_id
-    return user.can_review_region(attachment.entity.region_code)
+    return user.can_review_region(attachment.entity.review_region_code())  # SEC-02: the region on record

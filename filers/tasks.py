@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import translation
@@ -11,6 +10,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from .models import User
+from .tokens import activation_token_generator
 
 
 @shared_task(
@@ -30,7 +30,7 @@ def activation_email_send(user_id: int) -> int:
         "filers:activate",
         kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
+            "token": activation_token_generator.make_token(user),
         },
     )
     with translation.override(settings.LANGUAGE_CODE):

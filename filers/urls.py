@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from beian.throttling import rate_limited
+
 from . import views
 
 app_name = "filers"
@@ -9,7 +11,13 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("register/done/", views.register_done, name="register_done"),
     path("activate/<uidb64>/<token>/", views.activate, name="activate"),
-    path("login/", auth_views.LoginView.as_view(template_name="filers/login.html"), name="login"),
+    path(
+        "login/",
+        rate_limited("login", methods=("POST",))(
+            auth_views.LoginView.as_view(template_name="filers/login.html")
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
@@ -26,11 +34,13 @@ urlpatterns = [
     ),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="filers/password_reset.html",
-            email_template_name="filers/email/password_reset.txt",
-            subject_template_name="filers/email/password_reset_subject.txt",
-            success_url=reverse_lazy("filers:password_reset_done"),
+        rate_limited("password_reset", methods=("POST",))(
+            auth_views.PasswordResetView.as_view(
+                template_name="filers/password_reset.html",
+                email_template_name="filers/email/password_reset.txt",
+                subject_template_name="filers/email/password_reset_subject.txt",
+                success_url=reverse_lazy("filers:password_reset_done"),
+            )
         ),
         name="password_reset",
     ),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
+from beian.throttling import rate_limited
 from review.selectors import review_history
 from review.services import TransitionError
 
@@ -54,6 +55,7 @@ def workspace(request):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("register", methods=("POST",))
 def register(request):
     """ACC-01/02: register an entity's one account; activated by an e-mailed link."""
     if request.user.is_authenticated:

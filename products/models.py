@@ -78,7 +78,7 @@ class Product(Reviewable):
         return "、".join(str(labels.get(code, code)) for code in self.service_forms)
 
     def review_region_code(self) -> str:
-        return self.entity.region_code
+        return self.entity.review_region_code()
 
     def review_owner_entity_id(self) -> int | None:
         return self.entity_id

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from filers.models import Entity
 from review.deadlines import deadline_open
 from review.models import DeadlineKind
 from review.services import row_lock, submission_perform, working_copy_edited
@@ -208,7 +209,15 @@ def product_delete(*, product: Product, actor) -> None:
 
 @transaction.atomic
 def product_submit(*, product: Product, actor) -> Product:
-    """Submit a product for review (or a change of an approved one) through the review core."""
+    """Submit a product for review (or a change of an approved one) through the review core.
+
+    The entity information comes first (manual: 主体信息 → 产品及功能信息 → 备案信息): until it has been
+    submitted there is no region on record, so no provincial office could review the product (SEC-02)."""
+    submitted = Entity.objects.filter(pk=product.entity_id).exclude(
+        pending_revision__isnull=True, approved_revision__isnull=True
+    )
+    if not submitted.exists():
+        raise ValidationError(_("请先填报并提交主体信息，再提交产品审核。"))
     if not product.paths.exists():
         raise ValidationError(_("请先为产品“%(name)s”添加至少一条功能访问路径。") % {"name": product.name})
     if Function.objects.filter(path__product=product).count() == 0:

@@ -1,4 +1,4 @@
-"""Open data (PUB-02, PUB-03): a read-only public API with pagination, per-IP rate limiting and a
+"""Open data (PUB-02, PUB-03): a read-only public API with pagination, per-client rate limiting (SEC-03) and a
 `modified_since` cursor so re-users can sync. IDs are the filings' ids, stable in every export."""
 
 from __future__ import annotations
@@ -11,19 +11,12 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from .forms import KIND_GENERATIVE, PublicFilingQuerySerializer, PublicListQuerySerializer
 from .models import PublicFiling
 from .pagination import COUNT_CAP, CappedPaginator
 from .services import public_changes, public_search
-
-
-class PublicThrottle(AnonRateThrottle):
-    """Per client IP; a 429 answer carries Retry-After."""
-
-    scope = "public"
 
 
 class PublicFilingSerializer(serializers.ModelSerializer):
@@ -113,7 +106,7 @@ PublicFilingPage = inline_serializer(
 class PublicFilingListApi(APIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
-    throttle_classes = [PublicThrottle]
+    throttle_scope = "open_data"
 
     @extend_schema(
         parameters=[PublicFilingQuerySerializer],
@@ -165,7 +158,7 @@ class PublicFilingListApi(APIView):
 class PublicFilingDetailApi(APIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
-    throttle_classes = [PublicThrottle]
+    throttle_scope = "open_data"
 
     @extend_schema(responses=PublicFilingDetailSerializer)
     def get(self, request, pk: int):
@@ -179,7 +172,7 @@ class PublicListApi(APIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
-    throttle_classes = [PublicThrottle]
+    throttle_scope = "open_data"
 
     @extend_schema(
         parameters=[PublicListQuerySerializer],

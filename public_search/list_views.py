@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_GET
 
+from review.outbox import publish_on_commit
+
 from .forms import KIND_GENERATIVE, ListQueryForm
 from .lists import (
     FIRST_YEAR,
@@ -129,7 +131,8 @@ def _export_for(*, period: str, generative: bool, fmt: str) -> ListExport:
             return export
     with transaction.atomic():
         export = ListExport.objects.create(**key)
-        list_export_task.delay_on_commit(export.pk)
+        # A lost message leaves the export pending: after STALE_AFTER the next request starts another.
+        publish_on_commit(list_export_task, export.pk)
     return export
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from algorithms.models import Filing
 from filers.models import Entity
+from products.models import Product
+from review.transitions import Action
 
 from .services import public_refresh
 
@@ -11,9 +13,12 @@ from .services import public_refresh
 def on_transitioned(sender, obj, event, **kwargs) -> None:
     if isinstance(obj, Filing):
         public_refresh(filing=obj)
-    elif isinstance(obj, Entity) and event.action == "approve":
-        # An approved change of the entity (a new name) reaches its published filings.
-        for filing in Filing.objects.filter(entity=obj, approved_revision__isnull=False):
+    elif isinstance(obj, (Entity, Product)) and event.action == Action.APPROVE:
+        # An approved change of the entity (a new name, region) or of a product (its name, its service
+        # forms) reaches the entity's published filings (PUB-06: the public sees approved versions only).
+        for filing in Filing.objects.filter(
+            entity_id=obj.review_owner_entity_id(), approved_revision__isnull=False
+        ):
             public_refresh(filing=filing)
 
 

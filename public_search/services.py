@@ -68,8 +68,11 @@ def _fields_text(fields: list[str]) -> str:
     return _("、").join(str(PUBLIC_FIELDS.get(f, f)) for f in fields)
 
 
-def _products_display(snapshot: dict) -> str:
-    """PUB-05's 应用产品: 产品名（APP、网站）, several joined by 、; "--" for a technical supporter."""
+def _products_display(snapshot: dict, approved: dict[int, dict] | None = None) -> str:
+    """PUB-05's 应用产品: 产品名（APP、网站）, several joined by 、; "--" for a technical supporter.
+
+    With `approved` (product id → the product's approved revision data), each product is shown as its
+    approved version says (PUB-06), and a product with no approved version is left out."""
     if snapshot.get("basic", {}).get("role") == Role.SUPPORTER:
         return "--"
     from products.models import ServiceForm
@@ -77,9 +80,24 @@ def _products_display(snapshot: dict) -> str:
     labels = dict(ServiceForm.choices)
     parts = []
     for product in snapshot.get("products", []):
+        if approved is not None:
+            product = approved.get(product.get("id"))
+            if product is None:
+                continue
         forms = "、".join(str(labels.get(f, f)) for f in product.get("service_forms", []))
         parts.append(f"{product['name']}（{forms}）" if forms else product["name"])
     return "、".join(parts) or "--"
+
+
+def _approved_products(snapshot: dict) -> dict[int, dict]:
+    """The approved revision data of the products a filing's snapshot covers, by product id."""
+    from products.models import Product
+
+    ids = [p.get("id") for p in snapshot.get("products", []) if isinstance(p, dict)]
+    products = Product.objects.filter(pk__in=ids, approved_revision__isnull=False).select_related(
+        "approved_revision"
+    )
+    return {product.pk: product.approved_revision.data for product in products}
 
 
 def _disclosure(snapshot: dict) -> dict:
@@ -91,10 +109,6 @@ def _disclosure(snapshot: dict) -> dict:
         "scenarios": details.get("scenarios", ""),
         "purpose": basic.get("main_use", ""),
     }
-
-
-def _entity_name_at(entity, revision_data: dict | None) -> str:
-    return (revision_data or {}).get("name") or entity.name
 
 
 def _public_history(filing: Filing) -> tuple[list[dict], str]:
@@ -160,15 +174,19 @@ def history_display(history: list[dict]) -> list[dict]:
 
 @transaction.atomic
 def _public_write(*, filing: Filing) -> PublicFiling | None:
-    filing = Filing.objects.select_related("entity", "approved_revision").get(pk=filing.pk)
+    filing = Filing.objects.select_related("entity__approved_revision", "approved_revision").get(pk=filing.pk)
     if filing.approved_revision_id is None:
         PublicFiling.objects.filter(pk=filing.pk).delete()
         return None
+    entity = filing.entity
+    if entity.approved_revision_id is None:
+        # PUB-06: nothing unreviewed is published. ENT-05 keeps a filing from approval before its entity.
+        PublicFiling.objects.filter(pk=filing.pk).delete()
+        return None
+    entity_data = entity.approved_revision.data
     snapshot = filing.approved_revision.data
     basic = snapshot.get("basic", {})
-    entity = filing.entity
-    entity_data = entity.approved_revision.data if entity.approved_revision_id else None
-    entity_name = _entity_name_at(entity, entity_data)
+    entity_name = entity_data.get("name") or ""
     state = {State.CANCELLED: PublicState.CANCELLED, State.REVOKED: PublicState.REVOKED}.get(
         filing.state, PublicState.APPROVED
     )
@@ -190,8 +208,8 @@ def _public_write(*, filing: Filing) -> PublicFiling | None:
             "algo_type": basic.get("algo_type", filing.algo_type),
             "role": basic.get("role", filing.role),
             "entity_name": entity_name,
-            "province_code": (entity.region_code or "")[:2],
-            "products": _products_display(snapshot),
+            "province_code": (entity_data.get("region_code") or "")[:2],
+            "products": _products_display(snapshot, _approved_products(snapshot)),
             "main_use": basic.get("main_use", ""),
             "state": state,
             "approved_on": timezone.localtime(first_approval or timezone.now()).date(),

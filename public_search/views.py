@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from algorithms.models import AlgorithmType, Role
 from beian.input_fields import FIRST_YEAR
+from beian.throttling import rate_limited
 from filers.regions import provinces
 from review.api import number_check
 
@@ -30,6 +31,7 @@ def home(request):
 
 
 @require_GET
+@rate_limited("search")
 def search(request):
     """PUB-02: results with name, type or role, entity, products, main use, number and state. A filter
     that is not one the page offers is a 400 with the error at its field (SEC-05)."""
@@ -122,6 +124,7 @@ def filing_qr(request, pk: int):
     return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
 
 
+@rate_limited("number_check")
 def number_check_page(request):
     """NUM-04: anyone checks a number shown in an app: well formed, exists, and its state."""
     form = NumberCheckForm(request.GET)

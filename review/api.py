@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import permissions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -13,13 +20,12 @@ from rest_framework.views import APIView
 from beian.api import paginated
 from beian.api_errors import conflict
 
-from .deadlines import working_days_left
 from .diff import revision_diff
-from .forms import QUEUE_STATES, REASON_MAX_LENGTH, QueueFilterForm
+from .forms import QUEUE_STATES, REASON_MAX, QueueFilterForm
 from .numbers import NUMBER_MAX_LENGTH, number_parse
-from .registry import kind_for, kinds
-from .selectors import review_history, review_queue
-from .services import TransitionError, transition_perform
+from .registry import kind_for, kind_of
+from .selectors import OutOfScope, queue_items, review_history, review_queue, review_subject, reviewers_for
+from .services import TransitionError, prerequisites_waiting, transition_perform
 from .transitions import Action, State
 
 
@@ -31,11 +37,10 @@ class IsReviewer(permissions.BasePermission):
 
 
 def _subject(request, key: str, pk: int):
-    kind = kind_for(key)
-    obj = kind.model._default_manager.filter(pk=pk).first() if kind else None
-    if obj is None or not request.user.can_review_region(obj.review_region_code()):
-        raise Http404
-    return kind, obj
+    try:
+        return review_subject(reviewer=request.user, key=key, pk=pk)
+    except OutOfScope:
+        raise Http404 from None
 
 
 class QueueQuerySerializer(serializers.Serializer):
@@ -63,7 +68,10 @@ class QueueApi(APIView):
     permission_classes = [IsReviewer]
 
     @extend_schema(
-        parameters=[QueueQuerySerializer],
+        parameters=[
+            QueueQuerySerializer,
+            OpenApiParameter("mine", bool, required=False, description="only the items I claimed"),
+        ],
         responses=paginated(
             "QueuePage",
             inline_serializer(
@@ -72,10 +80,13 @@ class QueueApi(APIView):
                     "kind": serializers.CharField(),
                     "id": serializers.IntegerField(),
                     "title": serializers.CharField(),
+                    "state": serializers.CharField(),
+                    "entity": serializers.CharField(),
                     "submitted_on": serializers.DateField(),
                     "due_on": serializers.DateField(allow_null=True),
                     "unknown_year": serializers.IntegerField(allow_null=True),
                     "working_days_left": serializers.IntegerField(allow_null=True),
+                    "claimed_by": serializers.CharField(allow_null=True),
                 },
                 many=True,
             ),
@@ -86,29 +97,27 @@ class QueueApi(APIView):
         query = QueueQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = {k: query.validated_data[k] for k in ("kind", "algo_type", "province", "state")}
+        mine = request.query_params.get("mine") in ("1", "true")
         paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(review_queue(reviewer=request.user, **params), request, view=self)
-        rows = []
-        for d in page:
-            rows.append(
-                {
-                    "kind": _kind_key(d),
-                    "id": d.object_id,
-                    "title": d.title,
-                    "submitted_on": d.starts_on,
-                    "due_on": d.due_on,
-                    "unknown_year": d.unknown_year,
-                    "working_days_left": working_days_left(d),
-                }
-            )
+        page = paginator.paginate_queryset(
+            review_queue(reviewer=request.user, mine=mine, **params), request, view=self
+        )
+        rows = [
+            {
+                "kind": it["kind"].key,
+                "id": it["obj"].pk,
+                "title": str(it["obj"]),
+                "state": it["obj"].state,
+                "entity": it["entity"].record_name,
+                "submitted_on": it["deadline"].starts_on,
+                "due_on": it["deadline"].due_on,
+                "unknown_year": it["deadline"].unknown_year,
+                "working_days_left": it["left"],
+                "claimed_by": it["obj"].claimed_by.get_username() if it["obj"].claimed_by_id else None,
+            }
+            for it in queue_items(deadlines=list(page))
+        ]
         return paginator.get_paginated_response(rows)
-
-
-def _kind_key(deadline) -> str:
-    for k in kinds():
-        if deadline.content_type.model_class() is k.model:
-            return k.key
-    return deadline.content_type.model
 
 
 class ItemApi(APIView):
@@ -128,6 +137,13 @@ class ItemApi(APIView):
                 "title": str(obj),
                 "state": obj.state,
                 "number": getattr(obj, "number", None),
+                "claimed_by": obj.claimed_by.get_username() if obj.claimed_by_id else None,
+                "claimed_at": obj.claimed_at,
+                # ENT-05: what must be approved before this item can be.
+                "waiting": [
+                    {"kind": kind_of(p).key, "id": p.pk, "title": str(p), "state": p.state}
+                    for p in prerequisites_waiting(obj=obj)
+                ],
                 "data": shown.data if shown else obj.revision_data(),
                 "diff": diff,
                 "history": [
@@ -145,27 +161,49 @@ class ItemApi(APIView):
         )
 
 
-class ActInput(serializers.Serializer):
-    action = serializers.ChoiceField(choices=Action.choices)
-    reason = serializers.CharField(required=False, default="", allow_blank=True, max_length=REASON_MAX_LENGTH)
+@extend_schema_field(OpenApiTypes.INT)
+class AssigneeField(serializers.PrimaryKeyRelatedField):
+    """A reviewer id, among those whose scope covers the item (given in the serializer's context)."""
+
+    def get_queryset(self):
+        return self.context["assignees"]
 
 
 class ActApi(APIView):
-    """A reviewer move: claim, approve, reject, mark_incomplete, revoke, office_cancel. 409 when refused."""
+    """A reviewer move: claim, approve, reject, mark_incomplete, revoke, office_cancel, release, reassign
+    (with `assignee`, a reviewer id). 400 for a malformed body, 409 when the move is refused."""
 
     permission_classes = [IsReviewer]
 
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "ReviewAct"
+
+        action = serializers.ChoiceField(choices=Action.choices)
+        reason = serializers.CharField(required=False, allow_blank=True, max_length=REASON_MAX, default="")
+        assignee = AssigneeField(required=False, allow_null=True, help_text="改派给（审核人员的 id）")
+
     @extend_schema(
-        request=ActInput,
-        responses={200: OpenApiResponse(), 409: OpenApiResponse(description="refused, nothing changed")},
+        request=InputSerializer,
+        responses={
+            200: OpenApiResponse(),
+            400: OpenApiResponse(description="the field named is wrong"),
+            409: OpenApiResponse(description="refused, nothing changed"),
+        },
     )
     def post(self, request, key: str, pk: int):
         _kind, obj = _subject(request, key, pk)
-        payload = ActInput(data=request.data)
-        payload.is_valid(raise_exception=True)
-        action, reason = payload.validated_data["action"], payload.validated_data["reason"]
+        serializer = self.InputSerializer(data=request.data, context={"assignees": reviewers_for(obj=obj)})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         try:
-            event = transition_perform(obj=obj, action=action, actor=request.user, reason=reason)
+            event = transition_perform(
+                obj=obj,
+                action=data["action"],
+                actor=request.user,
+                reason=data["reason"],
+                assignee=data.get("assignee"),
+            )
         except TransitionError as exc:
             return conflict(exc)
         return Response({"id": obj.pk, "state": obj.state, "from": event.from_state, "to": event.to_state})
@@ -186,6 +224,7 @@ class NumberCheckApi(APIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
+    throttle_scope = "number_check"
 
     @extend_schema(
         parameters=[NumberQuerySerializer],

@@ -23,8 +23,9 @@ def _region(obj) -> str:
 
 
 def deadline_open(*, obj, kind: str, starts_on: date, restart: bool = True) -> Deadline:
-    """Open the deadline of `kind` on `obj` (or move its start when `restart`); computed after commit."""
-    from .tasks import deadline_compute_task
+    """Open the deadline of `kind` on `obj` (or move its start when `restart`); its date is owed (REL-01)
+    and computed once the change commits."""
+    from .outbox import outbox_add
 
     content_type = ContentType.objects.get_for_model(obj)
     deadline, created = Deadline.objects.get_or_create(
@@ -43,8 +44,26 @@ def deadline_open(*, obj, kind: str, starts_on: date, restart: bool = True) -> D
         )
         deadline.save(update_fields=["starts_on", "due_on", "unknown_year", "computed_at"])
     if created or deadline.computed_at is None:
-        deadline_compute_task.delay_on_commit(deadline.pk)
+        outbox_add(
+            key=f"deadline:{deadline.pk}:{deadline.starts_on.isoformat()}",
+            handler="deadline_compute",
+            deadline_id=deadline.pk,
+        )
     return deadline
+
+
+def deadlines_rescope(*, owner_entity_id: int, region_code: str) -> int:
+    """SEC-02: when an entity's region on record changes, the open deadlines of everything it owns follow
+    it, so each waits in the queue of the province that now holds it. Returns how many moved."""
+    from .registry import kinds
+
+    moved = 0
+    for kind in kinds():
+        owned = kind.model._default_manager.filter(**{kind.entity_lookup: owner_entity_id}).values("pk")
+        moved += Deadline.objects.filter(
+            content_type=ContentType.objects.get_for_model(kind.model), object_id__in=owned, met_at=None
+        ).update(region_code=region_code)
+    return moved
 
 
 def deadline_meet(*, obj, kinds: tuple[str, ...]) -> int:
@@ -95,13 +114,23 @@ def deadlines_of(obj) -> list[Deadline]:
     )
 
 
-@transaction.atomic
 def deadlines_repair() -> int:
-    """The sweep: compute every open deadline a lost task left without a due date. Returns how many."""
+    """The sweep: compute every open deadline a lost task left without a due date, and those waiting for
+    a year the calendar did not know (an administrator may have entered it since). Each in its own
+    transaction: one that fails is logged and the others go on (REL-02). Returns how many were computed."""
+    import logging
+
     repaired = 0
-    # Also those waiting for a year the calendar did not know: an administrator may have entered it since.
     waiting = Q(computed_at=None) | Q(unknown_year__isnull=False)
-    for deadline in Deadline.objects.filter(waiting, met_at=None).select_for_update(skip_locked=True):
-        deadline_compute(deadline)
-        repaired += 1
+    for pk in Deadline.objects.filter(waiting, met_at=None).values_list("pk", flat=True):
+        try:
+            with transaction.atomic():
+                deadline = (
+                    Deadline.objects.select_for_update(skip_locked=True).filter(pk=pk, met_at=None).first()
+                )
+                if deadline is not None:
+                    deadline_compute(deadline)
+                    repaired += 1
+        except Exception:  # noqa: BLE001
+            logging.getLogger(__name__).exception("sweep: deadline %s not computed", pk)
     return repaired

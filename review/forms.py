@@ -11,8 +11,8 @@ from filers.regions import province_parse
 from .registry import kind_for, kinds
 from .transitions import Action, State
 
+REASON_MAX = 2000
 QUEUE_STATES = (State.SUBMITTED, State.UNDER_REVIEW, State.MODIFIED, State.RE_REVIEW)
-REASON_MAX_LENGTH = 2000
 
 
 def queue_kind_choices() -> list[tuple[str, str]]:
@@ -39,6 +39,20 @@ class QueueFilterForm(forms.Form):
         return province_parse(value) if value else ""
 
 
-class ActForm(forms.Form):
+class ReviewActForm(forms.Form):
+    """One move of the table; `assignee` is offered only for 改派 and limited to the reviewers whose scope
+    covers the item, so a posted id of anyone else is "not a valid choice"."""
+
     action = forms.ChoiceField(label=_("操作"), choices=Action.choices)
-    reason = forms.CharField(label=_("理由"), required=False, max_length=REASON_MAX_LENGTH)
+    reason = forms.CharField(label=_("理由"), required=False, max_length=REASON_MAX)
+    assignee = forms.ModelChoiceField(label=_("改派给"), queryset=None, required=False)
+
+    def __init__(self, *args, assignees=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = assignees if assignees is not None else self._no_one()
+
+    @staticmethod
+    def _no_one():
+        from django.contrib.auth import get_user_model
+
+        return get_user_model()._default_manager.none()

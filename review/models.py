@@ -74,6 +74,17 @@ class Reviewable(models.Model):
         related_name="+",
         editable=False,
     )
+    # SEC-02: a claimed item belongs to its reviewer until released or reassigned.
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("认领人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    claimed_at = models.DateTimeField(_("认领时间"), null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -104,6 +115,20 @@ class Reviewable(models.Model):
     def review_recipients(self) -> list[str]:
         """E-mail addresses told of each transition."""
         return []
+
+    def review_prerequisites(self) -> list[Reviewable]:
+        """ENT-05: the reviewed objects that must be approved before this one can be (none by default)."""
+        return []
+
+    def review_refusal(self, transition) -> str | None:
+        """A reason this object's own rules refuse `transition` now (said to the person who tried), or
+        None. Checked by the review core before anything changes."""
+        return None
+
+    def review_record_refresh(self) -> None:
+        """Called by the review core whenever what is on record for this object may have changed: after a
+        transition (inside its transaction, before saving) and after a filer's edit replaced the pending
+        revision. Models that derive scope from their approved data (SEC-02) recompute it here."""
 
     def on_transition(self, transition, actor) -> None:
         """Keep the revisions; called inside the transition's transaction, before saving.
@@ -199,3 +224,4 @@ def revision_create(*, subject: models.Model, data: dict, actor=None) -> Revisio
 from .models_calendar import CalendarDay, CalendarYear  # noqa: E402,F401
 from .models_deadlines import Deadline, DeadlineKind, Notification  # noqa: E402,F401
 from .models_numbers import EntityCode, NumberSequence  # noqa: E402,F401
+from .models_outbox import OutboxItem  # noqa: E402,F401

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from .models import Notification
+from .outbox import outbox_add
 
 
 def notify(*, user, title: str, body: str = "", url: str = "", event=None) -> Notification:
-    """Write the in-portal message now; e-mail it once the transaction commits."""
-    from .tasks import notification_email_task
-
+    """Write the in-portal message now, and owe its e-mail in the same transaction (REL-01)."""
     notification = Notification.objects.create(
         user=user, title=title[:200], body=body, url=url[:300], event=event
     )
     if user.email:
-        transaction.on_commit(lambda: notification_email_task.delay(notification.pk))
+        outbox_add(
+            key=f"email:notification:{notification.pk}",
+            handler="notification_email",
+            notification_id=notification.pk,
+        )
     return notification
 
 

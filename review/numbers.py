@@ -56,6 +56,22 @@ def number_parse(text: str) -> ParsedNumber:
     return ParsedNumber(compact, check_digit(compact[:20]) == compact[20])
 
 
+SEQUENCE_MAX = 999  # digits 18–20
+
+
+def number_sequences_left(*, entity_id: int, algo_type: str) -> int:
+    """REL-02: how many numbers of this type the entity can still be issued this way (digits 18–20 hold
+    999); checked at approval, so the reviewer is told, rather than the worker failing later."""
+    from .models import NumberSequence
+
+    last = (
+        NumberSequence.objects.filter(entity_id=entity_id, algo_type=algo_type)
+        .values_list("last", flat=True)
+        .first()
+    )
+    return SEQUENCE_MAX - (last or 0)
+
+
 def _entity_code(entity) -> str:
     """The entity's 7-digit code, assigned on its first number and never changed (NUM-02).
 
@@ -85,7 +101,8 @@ def number_issue(*, filing) -> str | None:
 
     The entity row is locked while its code and sequence are allocated, so concurrent
     approvals queue instead of colliding; Filing.number's unique constraint is the last guard.
-    Returns the 21 digits, or None when the filing has never been approved.
+    Returns the 21 digits, or None when the filing has never been approved (or its entity has no approved
+    registration to take the region from).
     """
     from django.db import transaction
     from django.utils import timezone
@@ -100,8 +117,10 @@ def number_issue(*, filing) -> str | None:
         if filing.approved_revision_id is None:
             return None
         entity = type(filing.entity)._default_manager.select_for_update().get(pk=filing.entity_id)
-        approved_entity = entity.approved_revision.data if entity.approved_revision_id else {}
-        county = approved_entity.get("region_code") or entity.region_code
+        # PUB-06: the region digits come from the entity's approved registration, never its working copy.
+        county = entity.approved_revision.data.get("region_code") if entity.approved_revision_id else ""
+        if not county:
+            return None  # ENT-05 keeps this from happening: no approved registration, no number
         sequence, _created = NumberSequence.objects.select_for_update().get_or_create(
             entity=entity, algo_type=filing.algo_type
         )

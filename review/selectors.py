@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Q, QuerySet
 
 from .models import Deadline, DeadlineKind, Reviewable, ReviewEvent
-from .registry import kind_for, kinds
+from .registry import ReviewKind, kind_for, kinds
 from .transitions import State
 
 WAITING = (State.SUBMITTED, State.UNDER_REVIEW, State.MODIFIED, State.RE_REVIEW)
@@ -17,8 +17,37 @@ def review_history(*, obj: Reviewable) -> QuerySet[ReviewEvent]:
     ).select_related("actor")
 
 
+class OutOfScope(LookupError):
+    """No such item, or not in the reviewer's scope: both answer "not found"."""
+
+
+def review_subject(*, reviewer, key: str, pk: int) -> tuple[ReviewKind, Reviewable]:
+    """SEC-02: the item `key`/`pk` if it exists and lies in the reviewer's scope (the region on record),
+    else OutOfScope. The one scope check of the reviewers' pages and API."""
+    kind = kind_for(key)
+    if kind is None:
+        raise OutOfScope(key)
+    obj = kind.model._default_manager.select_related(*kind.select_related, "claimed_by").filter(pk=pk).first()
+    if obj is None or not reviewer.can_review_region(obj.review_region_code()):
+        raise OutOfScope(f"{key}/{pk}")
+    return kind, obj
+
+
+def reviewers_for(*, obj: Reviewable) -> QuerySet:
+    """The active reviewers whose scope covers `obj` (a supervisor may reassign its claim to them)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model()._default_manager.reviewers_for_region(obj.review_region_code() or "")
+
+
 def review_queue(
-    *, reviewer, kind: str = "", algo_type: str = "", province: str = "", state: str = ""
+    *,
+    reviewer,
+    kind: str = "",
+    algo_type: str = "",
+    province: str = "",
+    state: str = "",
+    mine: bool = False,
 ) -> QuerySet[Deadline]:
     """REV-02: what waits for review in the reviewer's scope, nearest deadline first.
 
@@ -36,6 +65,8 @@ def review_queue(
         subjects = k.model._default_manager.all()
         if state:
             subjects = subjects.filter(state=state)
+        if mine:
+            subjects = subjects.filter(claimed_by=reviewer)
         if algo_type:
             if not hasattr(k.model, "algo_type"):
                 continue
@@ -47,3 +78,43 @@ def review_queue(
         return queryset.none()
     # Due dates first (nearest first); deadlines in a year the calendar does not know come last, flagged.
     return queryset.filter(by_kind).order_by(F("due_on").asc(nulls_last=True), "starts_on", "id")
+
+
+def queue_items(*, deadlines: list[Deadline], today=None) -> list[dict]:
+    """REV-02: the queue's rows for a page of review deadlines: each with its subject (fetched one query
+    per kind, with who holds the claim), the working days left and whether it is overdue. The reviewers'
+    page and the API both show these rows."""
+    from django.utils import timezone
+
+    from .deadlines import working_days_left
+
+    by_type: dict[int, list[int]] = {}
+    for d in deadlines:
+        by_type.setdefault(d.content_type_id, []).append(d.object_id)
+    subjects = {}
+    for k in kinds():
+        ct = ContentType.objects.get_for_model(k.model)
+        if ct.pk in by_type:
+            manager = k.model._default_manager.select_related(*k.select_related, "claimed_by")
+            for obj in manager.filter(pk__in=by_type[ct.pk]):
+                subjects[(ct.pk, obj.pk)] = (k, obj)
+    today = today or timezone.localdate()
+    items = []
+    for d in deadlines:
+        kind, obj = subjects.get((d.content_type_id, d.object_id), (None, None))
+        if obj is None:
+            continue
+        left = working_days_left(d, today)
+        items.append(
+            {
+                "deadline": d,
+                "kind": kind,
+                "obj": obj,
+                "left": left,
+                "overdue": left is not None and left < 0,
+                "overdue_days": -left if left is not None and left < 0 else 0,
+                "entity": getattr(obj, "entity", obj),
+                "is_change": obj.approved_revision_id is not None,
+            }
+        )
+    return items

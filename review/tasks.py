@@ -1,5 +1,9 @@
-"""Background work of the review core. Tasks take ids, are idempotent, are sent on commit,
-acknowledge late, retry with backoff and have time limits; the sweep repairs what a lost task left."""
+"""Background work of the review core.
+
+What a change owes is written in its own transaction as outbox items (review.outbox, REL-01); the one task
+here that does them is `outbox_deliver_task`. The work itself lives in plain functions (transition_notify,
+notification_email_send, …) registered as outbox handlers, each idempotent. The sweep does what the broker
+or a dead worker left undone and runs the apps' repairs, each item on its own (REL-02)."""
 
 from __future__ import annotations
 
@@ -25,12 +29,6 @@ TASK = {
 }
 
 
-def _filing_model():
-    from .registry import kind_for
-
-    return kind_for("filing").model
-
-
 MESSAGES = {
     Action.SUBMIT: ("已收到您提交的“%(title)s”，网信部门将在30个工作日内完成审核。", ""),
     Action.MODIFY: ("已收到“%(title)s”的变更申请，审核通过前原备案信息继续有效。", ""),
@@ -44,9 +42,9 @@ MESSAGES = {
 }
 
 
-@shared_task(**TASK)
-def transition_notify(event_id: int) -> int:
-    """REV-03: tell the owning filer what happened (in the portal and by e-mail). Returns messages written."""
+def transition_notify(*, event_id: int) -> int:
+    """REV-03: tell the owning filer what happened (in the portal and by e-mail). Returns messages written.
+    An outbox handler: done once per event (the outbox key, and one notification per user and event)."""
     from .notifications import notify
 
     event = ReviewEvent.objects.select_related("content_type").filter(pk=event_id).first()
@@ -54,10 +52,10 @@ def transition_notify(event_id: int) -> int:
         return 0
     subject = event.subject
     account = getattr(getattr(subject, "entity", subject), "account", None)
-    if account is None or event.action == Action.REOPEN:
+    if account is None or event.action in (Action.REOPEN, Action.RELEASE, Action.REASSIGN):
         return 0
     if Notification.objects.filter(user=account, event=event).exists():
-        return 0  # already told: the task is idempotent
+        return 0  # already told
     title_text, body_text = MESSAGES.get(event.action, ("“%(title)s”：%(state)s", ""))
     with translation.override(settings.LANGUAGE_CODE):
         values = {"title": str(subject), "state": State(event.to_state).label, "reason": event.reason}
@@ -79,11 +77,13 @@ def _subject_url(subject) -> str:
     }[kind_of(subject).key]
 
 
-@shared_task(**TASK)
-def notification_email_task(notification_id: int) -> int:
-    """E-mail an in-portal message once."""
+def notification_email_send(*, notification_id: int) -> int:
+    """E-mail an in-portal message once (an outbox handler: emailed_at is set in the same transaction)."""
     notification = (
-        Notification.objects.select_related("user").filter(pk=notification_id, emailed_at=None).first()
+        Notification.objects.select_for_update()
+        .select_related("user")
+        .filter(pk=notification_id, emailed_at=None)
+        .first()
     )
     if notification is None or not notification.user.email:
         return 0
@@ -94,30 +94,8 @@ def notification_email_task(notification_id: int) -> int:
     return sent
 
 
-@shared_task(**TASK)
-def number_issue_task(filing_id: int) -> str | None:
-    """NUM-01: issue the number of a filing approved for the first time; tell the filer."""
-    from .notifications import notify
-    from .numbers import number_display, number_issue
-
-    filing = _filing_model().objects.select_related("entity").filter(pk=filing_id).first()
-    if filing is None:
-        return None
-    had_number = bool(filing.number)
-    digits = number_issue(filing=filing)
-    account = getattr(filing.entity, "account", None)
-    if digits and not had_number and account is not None:
-        notify(
-            user=account,
-            title=_("“%(title)s”的备案编号：%(number)s")
-            % {"title": filing, "number": number_display(digits)},
-            url=_subject_url(filing),
-        )
-    return digits
-
-
-@shared_task(**TASK)
-def deadline_compute_task(deadline_id: int) -> str | None:
+def deadline_compute_owed(*, deadline_id: int) -> str | None:
+    """DL-05: compute an open deadline's due date (an outbox handler; computing twice gives the same date)."""
     from .deadlines import deadline_compute
 
     deadline = Deadline.objects.filter(pk=deadline_id, met_at=None).first()
@@ -127,22 +105,25 @@ def deadline_compute_task(deadline_id: int) -> str | None:
     return deadline.due_on.isoformat() if deadline.due_on else None
 
 
+@shared_task(**TASK)
+def outbox_deliver_task(item_id: int) -> str:
+    """REL-01: do one outbox item (idempotent: a done item, or one another worker holds, is skipped)."""
+    from .outbox import outbox_deliver
+
+    return outbox_deliver(item_id)
+
+
 @shared_task(acks_late=True, time_limit=600, soft_time_limit=540)
 def sweep() -> dict:
-    """Repair what lost tasks left undone: numbers of approved filings, deadlines without a date."""
+    """REL-01/02: do what the broker or a dead worker left undone (the outbox), then the apps' repairs
+    (e.g. numbers of approved filings) and deadlines without a date — each item on its own, so one that
+    fails is logged and the rest go on."""
     from .deadlines import deadlines_repair
+    from .outbox import outbox_sweep, repairs_run
 
-    missing = list(
-        _filing_model()
-        .objects.filter(number__isnull=True, approved_revision__isnull=False)
-        .values_list("pk", flat=True)
-    )
-    for pk in missing:
-        number_issue_task(pk)
-    repaired = deadlines_repair()
-    if missing or repaired:
-        log.info("sweep: %s numbers issued, %s deadlines computed", len(missing), repaired)
-    return {"numbers": len(missing), "deadlines": repaired}
+    result = {"outbox": outbox_sweep(), **repairs_run(), "deadlines": deadlines_repair()}
+    log.info("sweep: %s", result)
+    return result
 
 
 @shared_task(acks_late=True, time_limit=900, soft_time_limit=840)

@@ -39,6 +39,8 @@ class Action(models.TextChoices):
     CANCEL = "cancel", _("注销")
     OFFICE_CANCEL = "office_cancel", _("网信部门注销")
     REVOKE = "revoke", _("撤销")
+    RELEASE = "release", _("释放")
+    REASSIGN = "reassign", _("改派")
 
 
 class Side(models.TextChoices):
@@ -48,6 +50,16 @@ class Side(models.TextChoices):
     REVIEWER = "reviewer", _("审核人员")
 
 
+class Holder(models.TextChoices):
+    """Who on the reviewer's side may make a move on a claimed item (SEC-02): a claim reserves the item for
+    the reviewer who claimed it until it is released or reassigned."""
+
+    ANYONE = "anyone", _("范围内的审核人员")
+    CLAIMANT = "claimant", _("认领人")
+    CLAIMANT_OR_SUPERVISOR = "claimant_or_supervisor", _("认领人或审核组长")
+    SUPERVISOR = "supervisor", _("审核组长")
+
+
 @dataclass(frozen=True)
 class Transition:
     source: State
@@ -55,27 +67,38 @@ class Transition:
     target: State
     side: Side
     reason_required: bool = False
+    holder: Holder = Holder.ANYONE
 
 
-S, A = State, Action
+S, A, H = State, Action, Holder
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(S.DRAFT, A.SUBMIT, S.SUBMITTED, Side.FILER),
     Transition(S.SUBMITTED, A.CLAIM, S.UNDER_REVIEW, Side.REVIEWER),
-    Transition(S.UNDER_REVIEW, A.APPROVE, S.APPROVED, Side.REVIEWER),
-    Transition(S.UNDER_REVIEW, A.REJECT, S.REJECTED, Side.REVIEWER, reason_required=True),
-    Transition(S.UNDER_REVIEW, A.MARK_INCOMPLETE, S.REJECTED, Side.REVIEWER, reason_required=True),
+    Transition(S.UNDER_REVIEW, A.APPROVE, S.APPROVED, Side.REVIEWER, holder=H.CLAIMANT),
+    Transition(S.UNDER_REVIEW, A.REJECT, S.REJECTED, Side.REVIEWER, reason_required=True, holder=H.CLAIMANT),
+    Transition(
+        S.UNDER_REVIEW, A.MARK_INCOMPLETE, S.REJECTED, Side.REVIEWER, reason_required=True, holder=H.CLAIMANT
+    ),
+    Transition(S.UNDER_REVIEW, A.RELEASE, S.SUBMITTED, Side.REVIEWER, holder=H.CLAIMANT_OR_SUPERVISOR),
+    Transition(S.UNDER_REVIEW, A.REASSIGN, S.UNDER_REVIEW, Side.REVIEWER, holder=H.SUPERVISOR),
     Transition(S.REJECTED, A.REOPEN, S.DRAFT, Side.FILER),
     Transition(S.APPROVED, A.MODIFY, S.MODIFIED, Side.FILER),
     Transition(S.MODIFIED, A.CLAIM, S.RE_REVIEW, Side.REVIEWER),
     # A rejected change leaves the approved version in force: the object keeps
     # its approved revision beside the rejected one (see the owning app).
-    Transition(S.RE_REVIEW, A.APPROVE, S.APPROVED, Side.REVIEWER),
-    Transition(S.RE_REVIEW, A.REJECT, S.REJECTED, Side.REVIEWER, reason_required=True),
-    Transition(S.RE_REVIEW, A.MARK_INCOMPLETE, S.REJECTED, Side.REVIEWER, reason_required=True),
+    Transition(S.RE_REVIEW, A.APPROVE, S.APPROVED, Side.REVIEWER, holder=H.CLAIMANT),
+    Transition(S.RE_REVIEW, A.REJECT, S.REJECTED, Side.REVIEWER, reason_required=True, holder=H.CLAIMANT),
+    Transition(
+        S.RE_REVIEW, A.MARK_INCOMPLETE, S.REJECTED, Side.REVIEWER, reason_required=True, holder=H.CLAIMANT
+    ),
+    Transition(S.RE_REVIEW, A.RELEASE, S.MODIFIED, Side.REVIEWER, holder=H.CLAIMANT_OR_SUPERVISOR),
+    Transition(S.RE_REVIEW, A.REASSIGN, S.RE_REVIEW, Side.REVIEWER, holder=H.SUPERVISOR),
     Transition(S.APPROVED, A.CANCEL, S.CANCELLED, Side.FILER),
     Transition(S.APPROVED, A.OFFICE_CANCEL, S.CANCELLED, Side.REVIEWER, reason_required=True),
     Transition(S.APPROVED, A.REVOKE, S.REVOKED, Side.REVIEWER, reason_required=True),
 )
+# States in which an item belongs to the reviewer who claimed it.
+CLAIMED_STATES = frozenset({S.UNDER_REVIEW, S.RE_REVIEW})
 
 _BY_KEY: dict[tuple[str, str], Transition] = {(t.source, t.action): t for t in TRANSITIONS}
 assert len(_BY_KEY) == len(TRANSITIONS), "two moves share a (state, action) pair"

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import logging
 import os
+import uuid
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from beian.celery import app as celery_app
 
@@ -41,6 +44,26 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _rate_limits(settings):
+    """SEC-03: the suite is not throttled by accident. Every action's limit is far above what a test
+    sends (the counting code still runs), and each test counts under a key prefix of its own, so that
+    neither earlier tests nor parallel workers sharing one Redis add to its counts. A test of a limit
+    sets it tight: settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": "3/h"}."""
+    settings.RATE_LIMITS = {action: "1000000/min" for action in settings.RATE_LIMITS}
+    settings.RATE_LIMIT_KEY_PREFIX = f"beian:rl:test:{uuid.uuid4().hex}"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language. A request in English leaves English active in the test's
+    thread (LocaleMiddleware activates and never deactivates), and a later test that reads a lazy label
+    would read it in English."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def quiet_request_log():
     """Thousands of 4xx answers, each logged by django.request, would bury the report; 5xx answers are
@@ -50,15 +73,6 @@ def quiet_request_log():
     logger.setLevel(logging.CRITICAL)
     yield
     logger.setLevel(level)
-
-
-@pytest.fixture
-def unthrottled(monkeypatch):
-    """The open-data API's per-IP limit (120/min) would answer 429 to a fuzzer or a table of bad values
-    long before it had tried them all: lift it for the test."""
-    from public_search.api import PublicThrottle
-
-    monkeypatch.setattr(PublicThrottle, "THROTTLE_RATES", {**PublicThrottle.THROTTLE_RATES, "public": None})
 
 
 @pytest.fixture

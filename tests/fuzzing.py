@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.test.client import ClientHandler
 from hypothesis import HealthCheck, Phase, settings
-from rest_framework.authtoken.models import Token
+from knox.models import get_token_model
 
 from .builders import approve_item, complete_entity, complete_filing, complete_product, upload
 from .factories import FilerFactory, ReviewerFactory
@@ -54,7 +54,9 @@ class World:
     ids: dict[str, list[int]] = field(default_factory=dict)
 
     def token(self, user) -> str:
-        return Token.objects.get_or_create(user=user)[0].key
+        """An API token (SEC-04, django-rest-knox), sent as `Authorization: Token <token>`."""
+        _instance, token = get_token_model().objects.create(user=user)
+        return token
 
 
 def build_world() -> World:

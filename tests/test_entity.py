@@ -15,6 +15,7 @@ from filers.uploads import MAX_UPLOAD_BYTES
 from review.services import transition_perform
 from review.transitions import Action, State
 
+from .builders import complete_entity
 from .factories import FilerFactory, ReviewerFactory
 
 pytestmark = pytest.mark.django_db
@@ -293,7 +294,11 @@ def test_one_entity_cannot_read_another_entitys_attachment(client, two_entities)
     client.force_login(theirs)
     response = client.get(reverse("filers:attachment", args=[attachment.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
-    client.force_login(ReviewerFactory(province_code="110000"))
+    # A provincial reviewer, once the entity has been submitted with a region in their province (SEC-02).
+    beijing = ReviewerFactory(province_code="110000")
+    client.force_login(beijing)
+    assert client.get(reverse("filers:attachment", args=[attachment.pk])).status_code == 404
+    complete_entity(theirs)
     assert client.get(reverse("filers:attachment", args=[attachment.pk])).status_code == 200
     client.force_login(ReviewerFactory(province_code="310000"))
     assert client.get(reverse("filers:attachment", args=[attachment.pk])).status_code == 404

@@ -23,7 +23,7 @@ from algorithms.services import (
     filing_save_step,
     filing_submit,
 )
-from products.services import function_create, path_create
+from products.services import function_create, path_create, product_submit
 from review.services import transition_perform
 from review.transitions import Action, State
 
@@ -35,9 +35,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def ready(filer):
-    """A filer whose entity information is submitted and whose product is submitted."""
-    complete_entity(filer)
-    return filer, complete_product(filer)
+    """A filer whose entity information and product have passed review (ENT-05: before its filings can)."""
+    complete_entity(filer, approve=True)
+    return filer, complete_product(filer, approve=True)
 
 
 def _login(client, filer):
@@ -270,12 +270,13 @@ def test_alg_07_submit_page_lists_everything_missing_with_links_and_keeps_data(c
 
 
 def test_ent_05_a_filing_waits_for_the_entity_information(filer):
-    product = complete_product(filer)
+    product = complete_product(filer, submit=False)
     filing = complete_filing(filer, product, submit=False)
     with pytest.raises(FilingIncomplete) as excinfo:
         filing_submit(filing=filing, actor=filer, commitment=True)
     assert "entity" in [p.field for p in excinfo.value.problems]
     complete_entity(filer)
+    product_submit(product=product, actor=filer)
     filing_submit(filing=filing, actor=filer, commitment=True)
     assert filing.state == State.SUBMITTED
 

@@ -1,10 +1,12 @@
 """/healthz, the API skeleton under /api/v1/ and its OpenAPI schema."""
 
 import json
+import logging
+from unittest import mock
 
 import pytest
-from django.db import connection
-from rest_framework.authtoken.models import Token
+from django.db import connection, connections
+from django.db.utils import OperationalError
 from rest_framework.test import APIClient
 
 from beian.celery import app as celery_app
@@ -15,10 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_healthz_reports_database_and_broker(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    body = response.json()
-    assert body["status"] == "ok"
-    assert body["database"] == {"ok": True, "detail": connection.vendor}
-    assert body["broker"]["ok"] is True
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok"}}
 
 
 def test_healthz_is_503_when_the_broker_is_down(client, monkeypatch):
@@ -26,8 +25,7 @@ def test_healthz_is_503_when_the_broker_is_down(client, monkeypatch):
     monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
     response = client.get("/healthz")
     assert response.status_code == 503
-    body = response.json()
-    assert body["broker"]["ok"] is False and body["database"]["ok"] is True
+    assert response.json() == {"status": "down", "checks": {"database": "ok", "broker": "down"}}
 
 
 def test_healthz_is_503_when_the_database_is_down(client, monkeypatch):
@@ -37,7 +35,58 @@ def test_healthz_is_503_when_the_database_is_down(client, monkeypatch):
     monkeypatch.setattr(connection, "cursor", broken_cursor)
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json()["database"]["ok"] is False
+    assert response.json() == {"status": "down", "checks": {"database": "down", "broker": "ok"}}
+
+
+# SEC-05: anyone can ask /healthz, so it names no host, port, vendor, transport or error; the log does.
+REFUSED = (
+    'connection to server at "db.internal" (10.9.8.7), port 5432 failed: Connection refused\n'
+    "\tIs the server running on that host and accepting TCP/IP connections?"
+)
+BROKER_URL = "redis://127.0.0.1:59999/0"  # nothing listens there
+
+
+def _tells_nothing(body: str) -> None:
+    words = ["db.internal", "10.9.8.7", "5432", "Connection refused", "127.0.0.1", "59999", "Error"]
+    words += [
+        connection.vendor,
+        connection.settings_dict["HOST"] or "localhost",
+        "redis",
+        "kombu",
+        "filesystem",
+    ]
+    for word in words:
+        assert word.lower() not in body.lower(), word
+
+
+def test_sec_05_healthz_shows_no_detail_when_all_is_well(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    _tells_nothing(response.content.decode())
+
+
+def test_sec_05_healthz_database_down_says_down_and_logs_why(client, caplog):
+    with mock.patch.object(
+        connections["default"], "ensure_connection", side_effect=OperationalError(REFUSED)
+    ):
+        with caplog.at_level(logging.WARNING, logger="beian.health"):
+            response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "down", "checks": {"database": "down", "broker": "ok"}}
+    _tells_nothing(response.content.decode())
+    (record,) = [r for r in caplog.records if r.name == "beian.health"]
+    assert record.levelno == logging.WARNING and "db.internal" in caplog.text
+
+
+def test_sec_05_healthz_broker_down_says_down_and_logs_why(client, monkeypatch, caplog):
+    monkeypatch.setattr(celery_app.conf, "broker_url", BROKER_URL)
+    with caplog.at_level(logging.WARNING, logger="beian.health"):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "down", "checks": {"database": "ok", "broker": "down"}}
+    _tells_nothing(response.content.decode())
+    (record,) = [r for r in caplog.records if r.name == "beian.health"]
+    assert record.levelno == logging.WARNING and record.exc_info is not None
 
 
 def test_openapi_schema_and_its_browsable_page(client):
@@ -60,7 +109,7 @@ def test_api_accepts_session_and_token_authentication(filer):
     assert api.get("/api/v1/me/").status_code in (401, 403)
 
     token = api.post("/api/v1/auth/token/", {"username": filer.username, "password": "Beian#2026pass"}).json()
-    assert Token.objects.get(user=filer).key == token["token"]
+    assert set(token) == {"token", "expiry"}
     api.credentials(HTTP_AUTHORIZATION=f"Token {token['token']}")
     me = api.get("/api/v1/me/").json()
     assert me == {

@@ -25,6 +25,7 @@ from products.services import (
 from review.services import transition_perform
 from review.transitions import Action, State
 
+from .builders import complete_entity
 from .factories import FilerFactory, ReviewerFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +58,14 @@ def _product(filer, **changes):
         if isinstance(data.get(key), str):
             data[key] = date.fromisoformat(data[key])
     return product_create(entity=filer.entity, actor=filer, data=data)
+
+
+@pytest.fixture
+def filer(db):
+    """A filer whose entity information has been submitted: products are submitted after it (SEC-02)."""
+    account = FilerFactory()
+    complete_entity(account)
+    return account
 
 
 def _full_product(filer, **changes):

@@ -32,14 +32,23 @@ REFUSED_REVIEWER = [
 
 
 def _make(kind: str, filer):
-    """A submitted object of `kind`, built through the filer's real services."""
-    entity = complete_entity(filer)
+    """A submitted object of `kind`, built through the filer's real services. A filing's entity and
+    product are approved first, as ENT-05 asks before the filing can be."""
     if kind == "entity":
-        return entity
-    product = complete_product(filer)
+        return complete_entity(filer)
     if kind == "product":
-        return product
-    return complete_filing(filer, product)
+        complete_entity(filer)
+        return complete_product(filer)
+    complete_entity(filer, approve=True)
+    return complete_filing(filer, complete_product(filer, approve=True))
+
+
+def _body(move, obj) -> dict:
+    """The API body of a move: 改派 names a reviewer whose scope covers the item."""
+    body = {"action": move.action, "reason": "审核意见"}
+    if move.action == Action.REASSIGN:
+        body["assignee"] = ReviewerFactory().pk
+    return body
 
 
 def _bring_to(obj, state: State, filer, reviewer):
@@ -59,13 +68,11 @@ def _bring_to(obj, state: State, filer, reviewer):
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("move", REVIEWER_MOVES, ids=lambda t: f"{t.source}-{t.action}")
 def test_rev_01_every_reviewer_move_through_the_api(kind, move, filer):
-    reviewer = ReviewerFactory()
+    reviewer = ReviewerFactory(supervisor=True)  # who holds a claim: see test_sec_02_claims.py
     obj = _bring_to(_make(kind, filer), move.source, filer, reviewer)
     api = APIClient()
     api.force_authenticate(reviewer)
-    response = api.post(
-        f"/api/v1/review/{kind}/{obj.pk}/act/", {"action": move.action, "reason": "审核意见"}, format="json"
-    )
+    response = api.post(f"/api/v1/review/{kind}/{obj.pk}/act/", _body(move, obj), format="json")
     assert response.status_code == 200, response.json()
     obj.refresh_from_db()
     assert obj.state == move.target

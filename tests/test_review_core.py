@@ -31,7 +31,9 @@ REFUSED = [(s, a) for s in State for a in Action if (s, a) not in ALLOWED]
 @pytest.fixture
 def actors():
     filer = FilerFactory()
-    return {Side.FILER: filer, Side.REVIEWER: ReviewerFactory()}, filer.entity
+    # A supervisor, so that one reviewer may make every reviewer move (who may do what on a claimed
+    # item is tested in test_sec_02_claims.py).
+    return {Side.FILER: filer, Side.REVIEWER: ReviewerFactory(supervisor=True)}, filer.entity
 
 
 def _bring_to(state: State, actors_by_side, obj):
@@ -53,8 +55,9 @@ def test_rev_01_every_allowed_move_changes_state_and_writes_history(actors, sour
     move = ALLOWED[(source, action)]
     before = ReviewEvent.objects.count()
 
+    assignee = ReviewerFactory() if action == Action.REASSIGN else None
     event = transition_perform(
-        obj=entity, action=action, actor=actors_by_side[move.side], reason="  材料齐全  "
+        obj=entity, action=action, actor=actors_by_side[move.side], reason="  材料齐全  ", assignee=assignee
     )
 
     entity.refresh_from_db()
@@ -63,7 +66,11 @@ def test_rev_01_every_allowed_move_changes_state_and_writes_history(actors, sour
     assert ReviewEvent.objects.count() == before + 1
     assert (event.from_state, event.to_state, event.action) == (source, move.target, action)
     assert event.actor == actors_by_side[move.side]
-    assert event.reason == "材料齐全"
+    if assignee is None:
+        assert event.reason == "材料齐全"
+    else:
+        assert event.reason == f"改派给“{assignee.username}”：材料齐全"
+        assert entity.claimed_by == assignee
     assert event.subject == entity
     assert list(review_history(obj=entity))[-1] == event
 
@@ -148,6 +155,11 @@ def test_rev_01_the_table_covers_the_issue_flow():
         (State.RE_REVIEW, State.REJECTED),
         (State.APPROVED, State.CANCELLED),
         (State.APPROVED, State.REVOKED),
+        # SEC-02: a claim is released (back to the queue) or reassigned (to another reviewer).
+        (State.UNDER_REVIEW, State.SUBMITTED),
+        (State.RE_REVIEW, State.MODIFIED),
+        (State.UNDER_REVIEW, State.UNDER_REVIEW),
+        (State.RE_REVIEW, State.RE_REVIEW),
     }
     assert {(t.source, t.target) for t in TRANSITIONS} == expected
     assert transition_find(State.CANCELLED, Action.MODIFY) is None

@@ -113,6 +113,7 @@ def test_sec_05_every_filer_api_refuses_a_body_that_is_not_an_object(draft, body
 )
 def test_sec_05_cancel_api_refuses_a_bad_day_naming_it(ready, body):
     filer, product = ready
+    approve_item(filer.entity)  # ENT-05: a filing is approved after its entity and products
     filing = approve_item(complete_filing(filer, approve_item(product)))
     response = _api(filer).post(f"/api/v1/filings/{filing.pk}/cancel/", body, format="json")
     assert response.status_code == 400
@@ -243,6 +244,7 @@ def test_sec_05_path_page_refuses_nul_at_the_field_and_keeps_the_steps(ready, st
 )
 def test_sec_05_cancel_page_refuses_a_bad_day_at_the_field_and_keeps_it(ready, data, field):
     filer, product = ready
+    approve_item(filer.entity)  # ENT-05: a filing is approved after its entity and products
     filing = approve_item(complete_filing(filer, approve_item(product)))
     response = _page(filer).post(reverse("algorithms:cancel", args=[filing.pk]), data)
     assert response.status_code == 400
@@ -302,6 +304,6 @@ def test_sec_05_review_moves_refuse_a_bad_action_or_reason_naming_it(ready, body
             == 400
         )
     page = _page(reviewer).post(reverse("review:act", args=["product", product.pk]), {"action": "promote"})
-    assert page.status_code == 400 and list(page.context["act_form"].errors) == ["action"]
+    assert page.status_code == 400 and list(page.context["form"].errors) == ["action"]
     product.refresh_from_db()
     assert product.state == "submitted"

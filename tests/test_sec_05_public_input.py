@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("unthrottled")]
+pytestmark = pytest.mark.django_db
 
 BAD_YEARS = [
     "0",  # date(0, 1, 1) does not exist: was a 500

@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 
 from .fuzzing import FUZZ_SETTINGS, TestClientWsgi, World, build_world
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quiet_request_log", "unthrottled")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quiet_request_log")]
 
 # Examples per operation, role and mode. A role the operation refuses (401/403 to the first PROBE
 # examples) is not fuzzed further: its requests never reach the view. About 1,300 requests in all.

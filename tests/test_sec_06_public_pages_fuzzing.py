@@ -19,7 +19,7 @@ from public_search.models_lists import ListExport
 from .builders import published_filings
 from .fuzzing import FUZZ_SETTINGS
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quiet_request_log", "unthrottled")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quiet_request_log")]
 
 MAX_EXAMPLES = 40
 PDF_EXAMPLES = 8  # WeasyPrint lays out a list in ~0.3 s: fewer examples for the PDF download

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import uuid
 from pathlib import Path
 
@@ -45,6 +46,9 @@ def worker():
         stderr=subprocess.STDOUT,
         text=True,
     )
+    # Read the worker's output as it comes: an unread pipe fills up and blocks the worker.
+    output: list[str] = []
+    threading.Thread(target=lambda: output.extend(iter(process.stdout.readline, "")), daemon=True).start()
     celery_app.conf.task_always_eager = False
     try:
         yield process, queue

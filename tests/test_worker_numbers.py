@@ -38,7 +38,9 @@ def _worker_env() -> dict:
 
 
 def _start_worker() -> subprocess.Popen:
-    return subprocess.Popen(
+    """A worker whose output is read as it comes (into `.output`): an unread pipe fills up and blocks a
+    chatty worker mid-task, which made this test fail on a loaded machine."""
+    process = subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -61,6 +63,11 @@ def _start_worker() -> subprocess.Popen:
         stderr=subprocess.STDOUT,
         text=True,
     )
+    process.output = []
+    threading.Thread(
+        target=lambda: process.output.extend(iter(process.stdout.readline, "")), daemon=True
+    ).start()
+    return process
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -84,8 +91,8 @@ def real_broker():
 
 def _approved_filing_without_number() -> Filing:
     filer = FilerFactory()
-    complete_entity(filer)
-    product = complete_product(filer)
+    complete_entity(filer, approve=True)  # ENT-05: the filing is approved after its entity and product
+    product = complete_product(filer, approve=True)
     return complete_filing(filer, product)
 
 
@@ -104,7 +111,7 @@ def test_num_01_the_worker_process_issues_the_number_after_approval(real_broker)
     try:
         approve_item(filing)  # commits; the number task goes to the broker on commit
         assert _wait_for(lambda: Filing.objects.filter(pk=filing.pk, number__isnull=False).exists()), (
-            "the worker did not issue the number"
+            "the worker did not issue the number:\n" + "".join(worker.output[-40:])
         )
     finally:
         _stop(worker)
@@ -130,9 +137,7 @@ def test_num_01_a_worker_killed_mid_task_leaves_the_number_to_the_sweep(real_bro
     holder.start()
     assert locked.wait(10)
     worker = _start_worker()
-    output: list[str] = []
-    reader = threading.Thread(target=lambda: output.extend(iter(worker.stdout.readline, "")), daemon=True)
-    reader.start()
+    output = worker.output
     try:
         assert _wait_for(
             lambda: any("number_issue_task" in line and "received" in line.lower() for line in output), 60

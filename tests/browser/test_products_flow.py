@@ -14,6 +14,7 @@ from products.models import Function, Product
 from products.services import function_create, path_create, product_create, product_submit
 from review.services import transition_perform
 from review.transitions import Action
+from tests.builders import complete_entity
 from tests.factories import FilerFactory
 
 from .conftest import PHONE
@@ -241,6 +242,7 @@ def test_prd_05_a_product_linked_to_no_algorithm_is_edited_freely(page, screensh
 
 def test_prd_05_a_product_under_a_submitted_filing_waits_for_its_review(page, screenshot_dir):
     filer = FilerFactory()
+    complete_entity(filer)  # products are submitted after the entity information
     product, path, _ = _full_product(filer)
     product_submit(product=product, actor=filer)
     _filing_covering(filer, submitted=True, product=product)

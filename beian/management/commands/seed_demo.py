@@ -126,6 +126,9 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         self.reviewer = self._user(DEMO_REVIEWER, role=Role.REVIEWER, email="reviewer@cac.example.cn")
+        if not self.reviewer.supervisor:  # 审核组长: may release, reassign (SEC-02)
+            self.reviewer.supervisor = True
+            self.reviewer.save(update_fields=["supervisor"])
         self._user(
             DEMO_PROVINCIAL, role=Role.REVIEWER, email="reviewer_bj@cac.example.cn", province_code="110000"
         )

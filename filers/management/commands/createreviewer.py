@@ -16,17 +16,25 @@ class Command(BaseCommand):
         scope.add_argument("--province", help="GB/T 2260 province code, e.g. 11 or 110000 (北京市)")
         scope.add_argument("--national", action="store_true", help="国家网信办: sees every province")
         parser.add_argument("--email", default="")
+        parser.add_argument(
+            "--supervisor", action="store_true", help="审核组长: may release or reassign others' claims"
+        )
         parser.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
 
-    def handle(self, *args, username, province, national, email, password_stdin, **options):
+    def handle(self, *args, username, province, national, email, supervisor, password_stdin, **options):
         if not password_stdin:
             raise CommandError("Pass --password-stdin and the password on standard input.")
         password = sys.stdin.readline().rstrip("\n")
         try:
             user = reviewer_create(
-                username=username, password=password, province=None if national else province, email=email
+                username=username,
+                password=password,
+                province=None if national else province,
+                email=email,
+                supervisor=supervisor,
             )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         scope = region_name(user.province_code) if user.province_code else "national"
-        self.stdout.write(self.style.SUCCESS(f"Created reviewer {user.username} ({scope})."))
+        role = ", supervisor" if user.supervisor else ""
+        self.stdout.write(self.style.SUCCESS(f"Created reviewer {user.username} ({scope}{role})."))
