@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from beian.api import paginated
 from beian.api_errors import conflict
-from filers.api import IsFiler
-from filers.models import Attachment
+from beian.input_fields import DayApiField, IdApiField
+from filers.api import IsFiler, OwnAttachmentField
 from review.selectors import filer_history
 from review.services import TransitionError
+from review.transitions import State
 
-from .models import Filing
+from .forms import BASIC_LIMIT, DETAIL_LIMIT, ROW_LIMIT
+from .models import AlgorithmType, Filing
 from .services import (
+    BASIC_FIELDS,
+    DATA_SOURCE_FIELDS,
+    DETAIL_TEXT_FIELDS,
+    MODEL_FIELDS,
+    RISK_FIELDS,
     STEPS,
     FilingIncomplete,
     FilingLocked,
@@ -80,22 +86,58 @@ class FilingSerializer(FilingListItemSerializer):
         ]
 
 
+def _text_fields(names, limit: int) -> dict[str, serializers.CharField]:
+    """Free text of a draft (ALG-04): any string or null, valid or not yet, up to the limit the service
+    keeps (a longer one is refused at its field, never cut: ALG-13); a list or an object is a 400."""
+    return {
+        name: serializers.CharField(
+            required=False, allow_blank=True, allow_null=True, trim_whitespace=False, max_length=limit
+        )
+        for name in names
+    }
+
+
+BasicInput = type("BasicInput", (serializers.Serializer,), _text_fields(BASIC_FIELDS, BASIC_LIMIT))
+DataSourceInput = type(
+    "DataSourceInput", (serializers.Serializer,), _text_fields(DATA_SOURCE_FIELDS, ROW_LIMIT)
+)
+ModelInput = type("ModelInput", (serializers.Serializer,), _text_fields(MODEL_FIELDS, DETAIL_LIMIT))
+RiskInput = type("RiskInput", (serializers.Serializer,), _text_fields(RISK_FIELDS, ROW_LIMIT))
+DetailsInput = type(
+    "DetailsInput",
+    (serializers.Serializer,),
+    {
+        **_text_fields(DETAIL_TEXT_FIELDS, DETAIL_LIMIT),
+        "data_sources": serializers.ListField(child=DataSourceInput(), required=False, max_length=100),
+        "model": ModelInput(required=False),
+        "risks": serializers.ListField(child=RiskInput(), required=False, max_length=100),
+    },
+)
+
+
+class CoverageInput(serializers.Serializer):
+    """Step ③'s check boxes (ALG-05): ids of the entity's products, paths and functions."""
+
+    products = serializers.ListField(child=IdApiField(), required=False, default=list, max_length=10_000)
+    paths = serializers.ListField(child=IdApiField(), required=False, default=list, max_length=10_000)
+    functions = serializers.ListField(child=IdApiField(), required=False, default=list, max_length=10_000)
+
+
 class SaveStepSerializer(serializers.Serializer):
     step = serializers.ChoiceField(choices=list(STEPS))
-    basic = serializers.DictField(required=False)
-    details = serializers.DictField(required=False)
-    coverage = serializers.DictField(
-        child=serializers.ListField(child=serializers.IntegerField()), required=False
-    )
-    self_assessment = serializers.PrimaryKeyRelatedField(queryset=Attachment.objects.none(), required=False)
-    disclosure = serializers.PrimaryKeyRelatedField(queryset=Attachment.objects.none(), required=False)
+    basic = BasicInput(required=False)
+    details = DetailsInput(required=False)
+    coverage = CoverageInput(required=False)
+    self_assessment = OwnAttachmentField("self_assessment", required=False)
+    disclosure = OwnAttachmentField("disclosure", required=False)
 
-    def __init__(self, *args, entity_id: int | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        # SEC-06: an upload is named among the filing's entity's own only. Another entity's id then "does
-        # not exist", as a missing one does, so ids cannot be probed; filing_save_step checks again.
-        for name in ("self_assessment", "disclosure"):
-            self.fields[name].queryset = Attachment.objects.filter(entity_id=entity_id)
+
+class SubmitInput(serializers.Serializer):
+    commitment = serializers.BooleanField(required=False, default=False)
+
+
+class CancelInput(serializers.Serializer):
+    terminated_on = DayApiField()
 
 
 def _own(request, pk) -> Filing:
@@ -107,7 +149,18 @@ class FilingListApi(APIView):
 
     permission_classes = [IsFiler]
 
-    @extend_schema(responses=FilingListItemSerializer(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("state", str, enum=[value for value, _label in State.choices]),
+            OpenApiParameter("algo_type", str, enum=[value for value, _label in AlgorithmType.choices]),
+            OpenApiParameter(
+                "order", str, enum=["submitted_at", "-submitted_at", "reviewed_at", "-reviewed_at"]
+            ),
+            OpenApiParameter("page", int),
+        ],
+        responses=paginated("FilingPage", FilingListItemSerializer(many=True)),
+        operation_id="v1_filings_list",
+    )
     def get(self, request):
         queryset = Filing.objects.filter(
             entity_id=request.user.entity_id, submitted_at__isnull=False
@@ -161,12 +214,10 @@ class FilingDetailApi(APIView):
     )
     def patch(self, request, pk: int):
         filing = _own(request, pk)
-        payload = SaveStepSerializer(data=request.data, entity_id=filing.entity_id)
+        payload = SaveStepSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        coverage = data.get("coverage")
-        if coverage is not None:
-            coverage = {k: coverage.get(k, []) for k in ("products", "paths", "functions")}
+        coverage = dict(data["coverage"]) if "coverage" in data else None
         attachments = {k: data[k] for k in ("self_assessment", "disclosure") if k in data}
         try:
             filing = filing_save_step(
@@ -197,7 +248,7 @@ class FilingSubmitApi(APIView):
     permission_classes = [IsFiler]
 
     @extend_schema(
-        request=inline_serializer("FilingSubmit", {"commitment": serializers.BooleanField()}),
+        request=SubmitInput,
         responses={
             200: FilingSerializer,
             400: OpenApiResponse(description="what is missing"),
@@ -207,9 +258,11 @@ class FilingSubmitApi(APIView):
     )
     def post(self, request, pk: int):
         filing = _own(request, pk)
+        payload = SubmitInput(data=request.data)
+        payload.is_valid(raise_exception=True)
         try:
             filing = filing_submit(
-                filing=filing, actor=request.user, commitment=request.data.get("commitment") is True
+                filing=filing, actor=request.user, commitment=payload.validated_data["commitment"]
             )
         except FilingIncomplete as exc:
             return Response(
@@ -230,16 +283,15 @@ class FilingCancelApi(APIView):
     permission_classes = [IsFiler]
 
     @extend_schema(
-        request=inline_serializer("FilingCancel", {"terminated_on": serializers.DateField()}),
+        request=CancelInput,
         responses={200: FilingSerializer, 409: OpenApiResponse()},
         summary='注销 with {"terminated_on": "YYYY-MM-DD"} (ALG-10)',
     )
     def post(self, request, pk: int):
         filing = _own(request, pk)
-        try:
-            terminated_on = date.fromisoformat(str(request.data.get("terminated_on", "")))
-        except ValueError as exc:
-            raise ApiValidationError({"terminated_on": ["请填写服务终止日期（YYYY-MM-DD）。"]}) from exc
+        payload = CancelInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        terminated_on = payload.validated_data["terminated_on"]
         try:
             filing = filing_cancel(filing=filing, actor=request.user, terminated_on=terminated_on)
         except ValidationError as exc:

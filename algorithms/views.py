@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import django_filters
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -27,8 +25,10 @@ from review.services import TransitionError
 from review.transitions import State
 
 from . import documents
+from .forms import CoverageForm, FilingCancelForm, StepTextForm
 from .models import AlgorithmType, Filing, Role
 from .services import (
+    BASIC_FIELDS,
     DATA_SOURCE_FIELDS,
     DETAIL_TEXT_FIELDS,
     DOMAINS,
@@ -66,18 +66,24 @@ def _rows(post, prefix: str, fields) -> list[dict]:
     return [{f: (columns[f][i] if i < len(columns[f]) else "") for f in fields} for i in range(count)]
 
 
-def _ids(post, name: str) -> list[int]:
-    return [int(v) for v in post.getlist(name) if v.isdigit()]
+def _typed_text(post, step: int) -> dict:
+    """The free text of steps ① and ② as typed, in the shape the service saves and the page shows."""
+    if step == 1:
+        return {"basic": {f: post.get(f, "") for f in BASIC_FIELDS}}
+    if step == 2:
+        details = {f: post.get(f, "") for f in DETAIL_TEXT_FIELDS}
+        details["data_sources"] = _rows(post, "ds", DATA_SOURCE_FIELDS)
+        details["model"] = {f: post.get(f"model_{f}", "") for f in MODEL_FIELDS}
+        details["risks"] = _rows(post, "risk", RISK_FIELDS)
+        return {"details": details}
+    return {}
 
 
 def _parse_step(request, filing: Filing, step: int) -> tuple[dict, dict[str, list[str]]]:
     """What the page posted, as service arguments, and the upload errors found on the way."""
-    post, kwargs, errors = request.POST, {}, {}
+    post, errors = request.POST, {}
+    kwargs = _typed_text(post, step)
     if step == 1:
-        kwargs["basic"] = {
-            f: post.get(f, "")
-            for f in ("name", "algo_type", "domain", "launch_date", "main_use", "role", "tech_service_mode")
-        }
         attachments = {}
         for name in FILING_UPLOADS:
             uploaded = request.FILES.get(name)
@@ -89,23 +95,17 @@ def _parse_step(request, filing: Filing, step: int) -> tuple[dict, dict[str, lis
                 except ValidationError as exc:
                     errors[name] = exc.messages
         kwargs["attachments"] = attachments
-    elif step == 2:
-        details = {f: post.get(f, "") for f in DETAIL_TEXT_FIELDS}
-        details["data_sources"] = _rows(post, "ds", DATA_SOURCE_FIELDS)
-        details["model"] = {f: post.get(f"model_{f}", "") for f in MODEL_FIELDS}
-        details["risks"] = _rows(post, "risk", RISK_FIELDS)
-        kwargs["details"] = details
     elif step == 3:
-        kwargs["coverage"] = {
-            "products": _ids(post, "products"),
-            "paths": _ids(post, "paths"),
-            "functions": _ids(post, "functions"),
-        }
+        form = CoverageForm(post)
+        form.is_valid()  # filing_step refused the page before it came here if it was not
+        kwargs["coverage"] = form.cleaned_data
     return kwargs, errors
 
 
-def _step_context(filing: Filing, step: int, errors: dict[str, list[str]], problems=None) -> dict:
-    data = filing.data or {}
+def _step_context(
+    filing: Filing, step: int, errors: dict[str, list[str]], problems=None, typed: dict | None = None
+) -> dict:
+    data = {**(filing.data or {}), **(typed or {})}  # what was typed, when the page was refused
     details = dict(data.get("details") or {})
     details.setdefault("model", {})
     context = {
@@ -164,6 +164,22 @@ def filing_step(request, pk: int, step: int):
             errors = _problem_errors([p for p in filing_problems(filing=filing) if p.step == step])
         return render(request, "algorithms/step.html", _step_context(filing, step, errors))
 
+    if step in (1, 2):
+        text = StepTextForm(step, request.POST)
+        if not text.is_valid():  # SEC-05: NUL or over a limit, said at the field; the rest shown as typed
+            typed = _typed_text(request.POST, step)
+            return render(
+                request,
+                "algorithms/step.html",
+                _step_context(filing, step, text.page_errors(), typed=typed),
+                status=400,
+            )
+    if step == 3:
+        coverage = CoverageForm(request.POST)
+        if not coverage.is_valid():  # SEC-05: a tampered id, refused at the field; nothing saved
+            context = _step_context(filing, step, {"coverage": coverage.error_messages_list()})
+            context["selection"] = coverage.posted_selection()
+            return render(request, "algorithms/step.html", context, status=400)
     action = request.POST.get("action", "save")
     kwargs, errors = _parse_step(request, filing, step)
     try:
@@ -285,7 +301,9 @@ def filing_list(request):
         "-submitted_at", "-id"
     )
     filterset = FilingFilter(request.GET or None, queryset=submitted)
-    page = Paginator(filterset.qs, 20).get_page(request.GET.get("page"))
+    # SEC-05: a state, type or order the page does not offer is said at its field, with a 400.
+    valid = not filterset.is_bound or filterset.is_valid()
+    page = Paginator(filterset.qs if valid else submitted.none(), 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -297,13 +315,17 @@ def filing_list(request):
             "query": query.urlencode(),
             "draft_count": filing_drafts(entity=request.user.entity).count(),
         },
+        status=200 if valid else 400,
     )
 
 
 @filer_required
 def filing_detail(request, pk: int):
     """备案申请详情: data, state, history, number once approved; 注销 and 修改 (ALG-10, ALG-11)."""
-    filing = _own_filing(request, pk)
+    return _detail_page(request, _own_filing(request, pk))
+
+
+def _detail_page(request, filing: Filing, *, cancel_form: FilingCancelForm | None = None, status: int = 200):
     approved = filing.approved_revision.data if filing.approved_revision_id else None
     return render(
         request,
@@ -315,7 +337,9 @@ def filing_detail(request, pk: int):
             "has_changes": filing_has_changes(filing=filing),
             "history": filer_history(obj=filing),
             "today": timezone.localdate().isoformat(),
+            "cancel_form": cancel_form,
         },
+        status=status,
     )
 
 
@@ -324,14 +348,11 @@ def filing_detail(request, pk: int):
 def filing_cancel_view(request, pk: int):
     """注销 after confirmation, with the date the service terminated (ALG-10, DL-03)."""
     filing = _own_filing(request, pk)
-    if request.POST.get("confirm") != "on":
-        messages.error(request, _("请勾选确认后再注销。"))
-        return redirect("algorithms:detail", pk=filing.pk)
+    form = FilingCancelForm(request.POST)
+    if not form.is_valid():  # SEC-05: the detail page again, the errors at their fields, the date kept
+        return _detail_page(request, filing, cancel_form=form, status=400)
     try:
-        terminated_on = date.fromisoformat(request.POST.get("terminated_on", ""))
-        filing_cancel(filing=filing, actor=request.user, terminated_on=terminated_on)
-    except ValueError:
-        messages.error(request, _("请填写服务终止日期。"))
+        filing_cancel(filing=filing, actor=request.user, terminated_on=form.cleaned_data["terminated_on"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except TransitionError as exc:

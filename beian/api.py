@@ -3,7 +3,7 @@
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from knox.auth import TokenAuthentication
 from knox.models import get_token_model
 from rest_framework import permissions, serializers, status
@@ -101,3 +101,17 @@ class TokenLogoutAllApi(APIView):
     def post(self, request):
         tokens_revoke_all(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def paginated(name: str, item) -> serializers.Serializer:
+    """The schema of a page of DRF's PageNumberPagination, as the list views answer: count, next,
+    previous and the items (a bare list in the schema did not match what is sent)."""
+    return inline_serializer(
+        name,
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item,
+        },
+    )

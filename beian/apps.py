@@ -9,4 +9,9 @@ class BeianConfig(AppConfig):
     verbose_name = "beian"
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
         from . import tokens  # noqa: F401  (connects the receivers)
+        from .input_fields import IdConverter
+
+        register_converter(IdConverter, "id")  # SEC-05: object ids in URLs

@@ -275,6 +275,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # SEC-05: `<id:pk>` (beian.input_fields.IdConverter) takes ASCII digits up to a bigint's maximum.
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "format": "int64", "minimum": 0, "maximum": 2**63 - 1},
+    },
     "ENUM_NAME_OVERRIDES": {
         "IdTypeEnum": "filers.models.IdType",
         "ReviewStateEnum": "review.transitions.State",

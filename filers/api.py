@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from beian.api_errors import conflict, field_errors
+from beian.input_fields import IdApiField
 from review.services import TransitionError
 
 from .export import entity_export_file
@@ -36,6 +38,30 @@ class IsFiler(permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return bool(request.user.is_authenticated and request.user.is_filer and request.user.entity_id)
+
+
+class OwnAttachmentField(serializers.PrimaryKeyRelatedField):
+    """An upload of the filer's own entity, of the kind the field names. Another entity's upload and one
+    that does not exist get the very same answer, so ids cannot be probed (SEC-05)."""
+
+    default_error_messages = {
+        "does_not_exist": _("附件不存在。"),
+        "incorrect_type": _("附件不存在。"),
+    }
+
+    def __init__(self, kind: str, **kwargs):
+        self.kind = kind
+        super().__init__(pk_field=IdApiField(), **kwargs)
+
+    def get_queryset(self):
+        entity_id = self.context["request"].user.entity_id
+        return Attachment.objects.filter(entity_id=entity_id, kind=self.kind)
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError:
+            self.fail("does_not_exist")
 
 
 class RegisterApi(APIView):
@@ -107,12 +133,9 @@ class EntitySerializer(serializers.ModelSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # SEC-06: an upload is named among the entity's own only. Another entity's id then "does not
-        # exist", as a missing one does, so ids cannot be probed; entity_save checks ownership again.
+        # Uploads of the filer's own entity only: another's is "does not exist", as a missing one is.
         for name in Entity.ATTACHMENT_FIELDS:
-            self.fields[name].queryset = Attachment.objects.filter(
-                entity_id=getattr(self.instance, "pk", None)
-            )
+            self.fields[name] = OwnAttachmentField(name, required=False, allow_null=True)
 
     def get_missing(self, entity) -> list[str]:
         return [name for name, _label in entity_missing(entity=entity)]
@@ -130,7 +153,7 @@ class EntityApi(APIView):
     @extend_schema(request=EntitySerializer, responses={200: EntitySerializer, 409: OpenApiResponse()})
     def patch(self, request):
         entity = request.user.entity
-        serializer = EntitySerializer(entity, data=request.data, partial=True)
+        serializer = EntitySerializer(entity, data=request.data, partial=True, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         attachments = {name: data.pop(name) for name in Entity.ATTACHMENT_FIELDS if name in data}
@@ -200,23 +223,18 @@ class AttachmentUploadApi(APIView):
     permission_classes = [IsFiler]
     parser_classes = [MultiPartParser, FormParser]
 
+    class AttachmentUpload(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=AttachmentKind.choices)
+        file = serializers.FileField()
+
     @extend_schema(
-        request=inline_serializer(
-            "AttachmentUpload",
-            {
-                "kind": serializers.ChoiceField(choices=AttachmentKind.choices),
-                "file": serializers.FileField(),
-            },
-        ),
+        request=AttachmentUpload,
         responses={201: inline_serializer("AttachmentCreated", {"id": serializers.IntegerField()})},
     )
     def post(self, request):
-        kind = request.data.get("kind", "")
-        uploaded = request.FILES.get("file")
-        if kind not in AttachmentKind.values:
-            raise ApiValidationError({"kind": ["未知的附件类型。"]})
-        if uploaded is None:
-            raise ApiValidationError({"file": ["请选择要上传的文件。"]})
+        payload = self.AttachmentUpload(data=request.data)
+        payload.is_valid(raise_exception=True)
+        kind, uploaded = payload.validated_data["kind"], payload.validated_data["file"]
         try:
             attachment = attachment_store(
                 entity=request.user.entity, kind=kind, uploaded=uploaded, actor=request.user

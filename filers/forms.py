@@ -5,6 +5,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from beian.input_fields import id_parse
+
 from .models import Attachment, AttachmentKind, Entity, User
 from .regions import regions
 from .services import DUPLICATE_USCC, REQUIRED_FIELDS, attachment_store
@@ -184,12 +186,20 @@ class EntityForm(forms.ModelForm):
                 except ValidationError as exc:
                     self.add_error(name, exc)
                 continue
-            pending_id = self.data.get(f"{name}_pending")
-            if pending_id and pending_id.isdigit():
-                attachment = Attachment.objects.filter(pk=pending_id, entity=self.instance, kind=name).first()
-                if attachment:
-                    self.pending[name] = attachment
+            attachment = self._pending(name)
+            if attachment:
+                self.pending[name] = attachment
         return data
+
+    def _pending(self, name: str) -> Attachment | None:
+        """The upload kept from an earlier round (its id in a hidden input). Only this entity's upload of
+        this kind counts: a malformed id, another entity's upload and one that does not exist are all
+        simply not attached, alike, so ids cannot be probed (SEC-05)."""
+        try:
+            pk = id_parse(self.data.get(f"{name}_pending") or "")
+        except ValidationError:
+            return None
+        return Attachment.objects.filter(pk=pk, entity=self.instance, kind=name).first()
 
     def attachment_of(self, name: str) -> Attachment | None:
         """What the page shows as attached: this round's upload, else the saved one."""

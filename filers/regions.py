@@ -14,6 +14,8 @@ from functools import cache
 from pathlib import Path
 
 import stdnum
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 _LOC_DAT = Path(stdnum.__file__).parent / "cn" / "loc.dat"
 _ENTRY = re.compile(r'^(?P<indent>\s*)(?P<code>\d+)\s+(?P<kind>province|county)="(?P<name>[^"]*)"')
@@ -83,3 +85,15 @@ def region_name(code: str) -> str:
         if r and r.name not in ("市辖区", "县", "省直辖县级行政区划") and (not parts or parts[-1] != r.name):
             parts.append(r.name)
     return "".join(dict.fromkeys(parts))
+
+
+UNKNOWN_PROVINCE = _("未知的省份代码：应为两位或六位的省级行政区划代码，如11或110000。")
+
+
+def province_parse(value: str) -> str:
+    """A province filter, '11' or '110000', as the two-digit prefix filters take (SEC-05): a code that is
+    no province is a ValidationError at its field."""
+    code = province_code(value)
+    if code is None:
+        raise ValidationError(UNKNOWN_PROVINCE, code="invalid_choice")
+    return code[:2]

@@ -67,6 +67,6 @@ urlpatterns = [
     path("entity/submit/", views.entity_submit_view, name="entity_submit"),
     path("entity/export/", views.entity_export, name="entity_export"),
     path("entity/templates/<str:kind>.pdf", views.entity_document, name="entity_document"),
-    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("attachments/<id:pk>/", views.attachment_download, name="attachment"),
     path("regions.json", views.regions_json, name="regions"),
 ]

@@ -136,6 +136,12 @@ def entity_edit(request):
                     entity_submit(entity=entity, actor=request.user)
                     messages.success(request, _("主体信息已提交审核。"))
                     return redirect("filers:entity")
+            except ValidationError as exc:  # the model's own rules, said at their fields (SEC-05)
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+                messages.error(
+                    request, _("有内容填写不正确，请按提示修改。已填写的内容和已上传的附件均已保留。")
+                )
             except EntityIncomplete as exc:
                 missing = exc.missing
                 messages.warning(request, _("已保存。提交前还需填写以下内容。"))

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from beian.input_fields import MAX_ID, TextListField
+
 from .models import Audience, Function, ServiceForm, ServiceStatus
 from .services import FUNCTION_FIELDS
 
@@ -42,8 +44,13 @@ class ProductForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     audience = forms.ChoiceField(label=_("服务对象"), choices=Audience.choices)
-    registered_users = forms.IntegerField(label=_("注册用户数"), required=False, min_value=0)
-    monthly_active_users = forms.IntegerField(label=_("月活跃用户数"), required=False, min_value=0)
+    # The largest count the database stores (a 20-digit count overflowed it: a 500, SEC-05).
+    registered_users = forms.IntegerField(
+        label=_("注册用户数"), required=False, min_value=0, max_value=MAX_ID
+    )
+    monthly_active_users = forms.IntegerField(
+        label=_("月活跃用户数"), required=False, min_value=0, max_value=MAX_ID
+    )
     key_data_note = forms.CharField(
         label=_("其他关键运营数据"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -64,3 +71,10 @@ class FunctionForm(forms.ModelForm):
             "implementation": forms.Textarea(attrs={"rows": 3}),
             "business_effect": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class PathStepsForm(forms.Form):
+    """PRD-03: the steps as typed, in order. The service normalises and limits them (each at most 50
+    characters, at most 10); this refuses what no database holds (NUL) before it gets there (SEC-05)."""
+
+    steps = TextListField(label=_("访问路径"), required=False, max_count=100)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from filers.views import filer_required
 from review.services import TransitionError
 
-from .forms import FunctionForm, ProductForm
+from .forms import FunctionForm, PathStepsForm, ProductForm
 from .models import Function, FunctionPath, Product
 from .selectors import product_tree
 from .services import (
@@ -147,10 +147,6 @@ def product_submit_view(request, pk: int):
     return _back(product)
 
 
-def _steps_from(request) -> list[str]:
-    return request.POST.getlist("steps")
-
-
 @filer_required
 @require_http_methods(["GET", "POST"])
 def path_edit(request, product_pk: int | None = None, pk: int | None = None):
@@ -165,7 +161,17 @@ def path_edit(request, product_pk: int | None = None, pk: int | None = None):
     steps = path.steps if path else ["", ""]
     errors: list[str] = []
     if request.method == "POST":
-        steps = _steps_from(request)
+        form = PathStepsForm(request.POST)
+        steps = request.POST.getlist("steps")  # shown again as typed whatever happens
+        if not form.is_valid():
+            context = {
+                "product": product,
+                "path": path,
+                "steps": steps or [""],
+                "errors": form.errors["steps"],
+            }
+            return render(request, "products/path_form.html", context, status=400)
+        steps = form.cleaned_data["steps"]
         try:
             if path is None:
                 path_create(product=product, actor=request.user, steps=steps)

@@ -3,18 +3,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import urlencode
 
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers
-from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .forms import KIND_GENERATIVE, PublicFilingQuerySerializer, PublicListQuerySerializer
 from .models import PublicFiling
 from .pagination import COUNT_CAP, CappedPaginator
 from .services import public_changes, public_search
@@ -110,41 +109,24 @@ class PublicFilingListApi(APIView):
     throttle_scope = "open_data"
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("q", str, description="主体名称（部分）或备案编号"),
-            OpenApiParameter("type", str),
-            OpenApiParameter("role", str),
-            OpenApiParameter("province", str),
-            OpenApiParameter("state", str),
-            OpenApiParameter("year", str),
-            OpenApiParameter(
-                "modified_since",
-                str,
-                description="ISO 8601: filings changed at or after this moment, oldest change first. Follow "
-                "`next` to go on: it carries the last row's change time and id (a keyset cursor, as fast "
-                "on the last page as on the first); keep the last `changed_at` and `id` to resume later.",
-            ),
-            OpenApiParameter(
-                "after_id", int, description="with modified_since: after this id at that moment"
-            ),
-            OpenApiParameter("page_size", int, description="1–500, 50 by default"),
-        ],
+        parameters=[PublicFilingQuerySerializer],
         responses=PublicFilingPage,
         operation_id="v1_public_filings_list",
     )
     def get(self, request):
-        p = request.query_params
-        since = p.get("modified_since")
-        if since:
-            return self._sync(request, since)
+        query = PublicFilingQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        if params["modified_since"] is not None:
+            return self._sync(request, params["modified_since"], params["after_id"])
         queryset = public_search(
-            q=p.get("q", ""),
-            algo_type=p.get("type", ""),
-            role=p.get("role", ""),
-            province=p.get("province", ""),
-            state=p.get("state", ""),
-            year=p.get("year", ""),
-            sort=p.get("sort", "relevance"),
+            q=params["q"],
+            algo_type=params["type"],
+            role=params["role"],
+            province=params["province"],
+            state=params["state"],
+            year=params["year"],
+            sort=params["sort"],
         )
         paginator = SearchPagination()
         page = paginator.paginate_queryset(queryset, request, view=self)
@@ -152,25 +134,16 @@ class PublicFilingListApi(APIView):
             PublicFilingSerializer(page, many=True, context={"request": request}).data
         )
 
-    def _sync(self, request, since: str) -> Response:
+    def _sync(self, request, since: datetime, after_id: int | None) -> Response:
         """PUB-02 open data: a page of filings changed since a moment, the next page by keyset."""
-        p = request.query_params
-        moment = parse_datetime(since)
-        if moment is None:
-            raise ValidationError({"modified_since": ["应为ISO 8601时间，如2026-11-01T00:00:00+08:00。"]})
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment)
-        after_id = p.get("after_id")
-        if after_id is not None and not after_id.isdigit():
-            raise ValidationError({"after_id": ["应为备案的 id（非负整数）。"]})
         size = PublicPagination().get_page_size(request)
-        changes = public_changes(since=moment, after_id=int(after_id) if after_id else None)
+        changes = public_changes(since=since, after_id=after_id)
         rows = list(changes[: size + 1])
         next_link = None
         if len(rows) > size:
             rows, last = rows[:size], rows[size - 1]
             query = {"modified_since": last.changed_at.isoformat(), "after_id": last.pk}
-            if "page_size" in p:
+            if "page_size" in request.query_params:
                 query["page_size"] = size
             next_link = request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
         # The count of what is left from this point on, capped like a search's.
@@ -202,10 +175,7 @@ class PublicListApi(APIView):
     throttle_scope = "open_data"
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("period", str, required=True),
-            OpenApiParameter("kind", str, enum=["all", "generative"]),
-        ],
+        parameters=[PublicListQuerySerializer],
         responses=inline_serializer(
             "PublicListRow",
             {
@@ -224,14 +194,12 @@ class PublicListApi(APIView):
         ),
     )
     def get(self, request):
-        from .lists import list_queryset, list_rows_of, period_parse
+        from .lists import list_queryset, list_rows_of
 
-        period = request.query_params.get("period", "")
-        generative = request.query_params.get("kind") == "generative"
-        try:
-            period_parse(period)
-        except ValueError as exc:
-            raise ValidationError({"period": [str(exc)]}) from exc
+        query = PublicListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        period = query.validated_data["period"]
+        generative = query.validated_data["kind"] == KIND_GENERATIVE
         paginator = PublicPagination()
         page = paginator.paginate_queryset(
             list_queryset(period=period, generative=generative), request, view=self

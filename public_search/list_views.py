@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from review.outbox import publish_on_commit
 
+from .forms import KIND_GENERATIVE, ListQueryForm
 from .lists import (
     FIRST_YEAR,
     list_columns,
@@ -47,11 +48,6 @@ PAGE_SIZE = 50
 STALE_AFTER = timedelta(hours=1)
 REUSE_FOR = timedelta(days=1)
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf"}
-KIND_GENERATIVE = "generative"
-
-
-def _kind(request) -> bool:
-    return request.GET.get("kind") == KIND_GENERATIVE
 
 
 def _default_period() -> str:
@@ -80,15 +76,16 @@ def _background(count: int) -> str:
 @require_GET
 def list_page(request):
     """The list of a period, 50 rows a page, with the form to pick another and the downloads."""
-    generative = _kind(request)
+    form = ListQueryForm(request.GET)
+    valid = form.is_valid()
+    generative = form.generative if valid else request.GET.get("kind") == KIND_GENERATIVE
     text = request.GET.get("period", "").strip() or _default_period()
     context = {"period_text": text, "generative": generative, "kind_generative": KIND_GENERATIVE}
-    try:
-        start, _end, label = period_parse(text)
-    except ValueError as exc:
-        context["error"] = str(exc)
+    if not valid:  # SEC-05: said on the page, at the form, with what was typed kept
+        context["error"] = " ".join(message for messages in form.errors.values() for message in messages)
         return render(request, "public_search/lists.html", context, status=400)
-    period = period_normalise(text)
+    period = form.cleaned_data["period"] or period_normalise(text)
+    start, _end, label = period_parse(period)
     page = Paginator(list_queryset(period=period, generative=generative), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -144,12 +141,11 @@ def list_download(request, fmt: str):
     """The list as CSV or PDF: directly when short, else through a ListExport made by the worker."""
     if fmt not in CONTENT_TYPES:
         raise Http404
-    generative = _kind(request)
-    try:
-        period = period_normalise(request.GET.get("period", ""))
-    except ValueError:
-        # The page says what is wrong with the period.
+    form = ListQueryForm(request.GET)
+    if not form.is_valid() or not form.cleaned_data["period"]:
+        # The page says what is wrong with the period or the kind.
         return redirect(f"{reverse('lists:page')}?{request.GET.urlencode()}")
+    period, generative = form.cleaned_data["period"], form.generative
     filename = list_filename(period=period, generative=generative, fmt=fmt)
     if list_count(period=period, generative=generative) <= _limit(fmt):
         make = list_pdf if fmt == "pdf" else list_csv

@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from algorithms.models import AlgorithmType, Role
+from beian.input_fields import last_year
 from filers.documents import _render as render_pdf
 from review.numbers import number_display
 
@@ -78,6 +79,8 @@ def period_parse(text: str) -> tuple[date, date, str]:
         raise ValueError(f"无法识别期间“{text[:20]}”：请写成 2026-11（某月）或 2026（全年）。")
     if year < FIRST_YEAR:
         raise ValueError(f"算法备案自{FIRST_YEAR}年3月1日起办理，期间不能早于{FIRST_YEAR}年。")
+    if year > last_year():
+        raise ValueError(f"期间不能晚于{last_year()}年。")
     if month is None:
         return date(year, 1, 1), date(year, 12, 31), f"{year}年"
     if not 1 <= month <= 12:

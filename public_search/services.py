@@ -342,7 +342,7 @@ def public_search(
     role: str = "",
     province: str = "",
     state: str = "",
-    year: str = "",
+    year: int | None = None,
     sort: str = "relevance",
 ):
     """PUB-01: a filing number finds that filing exactly; anything else is a partial name match.
@@ -355,7 +355,7 @@ def public_search(
     parsed = number_parse(q)
     if parsed.digits:
         return queryset.filter(number=parsed.digits)
-    filtered = any((algo_type, role, province, state, year.isdigit()))
+    filtered = any((algo_type, role, province, state, year))
     if q and query_grams(q) and not filtered:
         return PostingSearch(q, relevance=sort != "date")
     if q:
@@ -371,8 +371,8 @@ def public_search(
         queryset = queryset.filter(province_code=province[:2])
     if state:
         queryset = queryset.filter(state=state)
-    if year.isdigit():
-        queryset = queryset.filter(approved_on__year=int(year))
+    if year:
+        queryset = queryset.filter(approved_on__year=year)
     if q and sort != "date":
         exact = Case(
             When(Q(entity_name=q) | Q(name=q), then=Value(0)), default=Value(1), output_field=IntegerField()

@@ -7,7 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("number-check/", views.number_check_page, name="number_check"),
-    path("public/filing/<int:pk>/", views.filing_page, name="filing"),
-    path("public/filing/<int:pk>/badge.svg", views.filing_badge, name="badge"),
-    path("public/filing/<int:pk>/qr.svg", views.filing_qr, name="qr"),
+    path("public/filing/<id:pk>/", views.filing_page, name="filing"),
+    path("public/filing/<id:pk>/badge.svg", views.filing_badge, name="badge"),
+    path("public/filing/<id:pk>/qr.svg", views.filing_qr, name="qr"),
 ]

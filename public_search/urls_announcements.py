@@ -7,6 +7,6 @@ from . import announcements
 app_name = "announcements"
 urlpatterns = [
     path("", announcements.announcement_list, name="list"),
-    path("<int:pk>/", announcements.announcement_detail, name="detail"),
+    path("<id:pk>/", announcements.announcement_detail, name="detail"),
     path("feed.atom", announcements.announcement_feed, name="feed"),
 ]

@@ -8,6 +8,6 @@ app_name = "lists"
 urlpatterns = [
     path("", list_views.list_page, name="page"),
     path("download/<str:fmt>/", list_views.list_download, name="download"),
-    path("exports/<int:pk>/", list_views.list_export_status, name="export"),
-    path("exports/<int:pk>/file/", list_views.list_export_file, name="export_file"),
+    path("exports/<id:pk>/", list_views.list_export_status, name="export"),
+    path("exports/<id:pk>/file/", list_views.list_export_file, name="export_file"),
 ]

@@ -5,15 +5,18 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from algorithms.models import AlgorithmType, Role
+from beian.input_fields import FIRST_YEAR
 from beian.throttling import rate_limited
 from filers.regions import provinces
 from review.api import number_check
 
+from .forms import NumberCheckForm, PublicSearchForm
 from .models import PublicFiling, PublicState
 from .pagination import CappedPaginator
 from .services import history_display, public_search, type_counts
@@ -30,20 +33,23 @@ def home(request):
 @require_GET
 @rate_limited("search")
 def search(request):
-    """PUB-02: results with name, type or role, entity, products, main use, number and state."""
-    params = {
-        k: request.GET.get(k, "").strip() for k in ("q", "type", "role", "province", "state", "year", "sort")
+    """PUB-02: results with name, type or role, entity, products, main use, number and state. A filter
+    that is not one the page offers is a 400 with the error at its field (SEC-05)."""
+    form = PublicSearchForm(request.GET)
+    # What the reader sent, shown back in the box and the filters whether it was valid or not.
+    params = {name: request.GET.get(name, "").strip() for name in form.fields}
+    context = {
+        "form": form,
+        "params": params,
+        "algo_types": AlgorithmType.choices,
+        "roles": Role.choices,
+        "provinces": provinces(),
+        "states": PublicState.choices,
+        "years": range(timezone.localdate().year, FIRST_YEAR - 1, -1),
     }
-    results = public_search(
-        q=params["q"],
-        algo_type=params["type"],
-        role=params["role"],
-        province=params["province"],
-        state=params["state"],
-        year=params["year"],
-        sort=params["sort"] or "relevance",
-    )
-    paginator = CappedPaginator(results, PAGE_SIZE)
+    if not form.is_valid():
+        return render(request, "public_search/search.html", {**context, "searched": False}, status=400)
+    paginator = CappedPaginator(public_search(**form.search_arguments()), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -51,17 +57,12 @@ def search(request):
         request,
         "public_search/search.html",
         {
-            "params": params,
+            **context,
             "page": page,
             "query": query.urlencode(),
             "capped": paginator.capped,
             "count": paginator.shown_count,
-            "algo_types": AlgorithmType.choices,
-            "roles": Role.choices,
-            "provinces": provinces(),
-            "states": PublicState.choices,
             "searched": any(params.values()),
-            "years": range(2026, 2021, -1),
         },
     )
 
@@ -126,6 +127,11 @@ def filing_qr(request, pk: int):
 @rate_limited("number_check")
 def number_check_page(request):
     """NUM-04: anyone checks a number shown in an app: well formed, exists, and its state."""
+    form = NumberCheckForm(request.GET)
     text = request.GET.get("number", "").strip()
-    result = number_check(text, request=request) if text else None
-    return render(request, "public_search/number_check.html", {"text": text, "result": result})
+    if not form.is_valid():
+        context = {"text": text, "result": None, "form": form}
+        return render(request, "public_search/number_check.html", context, status=400)
+    number = form.cleaned_data["number"]
+    result = number_check(number, request=request) if number else None
+    return render(request, "public_search/number_check.html", {"text": text, "result": result, "form": form})

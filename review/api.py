@@ -17,11 +17,13 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from beian.api import paginated
 from beian.api_errors import conflict
+from beian.input_fields import IdApiField
 
 from .diff import revision_diff
-from .forms import REASON_MAX
-from .numbers import number_parse
+from .forms import QUEUE_STATES, REASON_MAX, QueueFilterForm
+from .numbers import NUMBER_MAX_LENGTH, number_parse
 from .registry import kind_for, kind_of
 from .selectors import OutOfScope, queue_items, review_history, review_queue, review_subject, reviewers_for
 from .services import TransitionError, prerequisites_waiting, transition_perform
@@ -42,6 +44,25 @@ def _subject(request, key: str, pk: int):
         raise Http404 from None
 
 
+class QueueQuerySerializer(serializers.Serializer):
+    """The queue's filters (REV-02), checked against the page's lists (review.forms); one that is not on
+    offer is a 400 naming it (SEC-05)."""
+
+    kind = serializers.CharField(required=False, default="", allow_blank=True, max_length=20)
+    algo_type = serializers.CharField(required=False, default="", allow_blank=True, max_length=2)
+    province = serializers.CharField(required=False, default="", allow_blank=True, max_length=6)
+    state = serializers.ChoiceField(
+        choices=[s.value for s in QUEUE_STATES], required=False, default="", allow_blank=True
+    )
+    page = serializers.IntegerField(required=False, min_value=1)
+
+    def validate(self, attrs):
+        form = QueueFilterForm({k: attrs[k] for k in ("kind", "algo_type", "province", "state")})
+        if not form.is_valid():
+            raise serializers.ValidationError({k: list(v) for k, v in form.errors.items()})
+        return {**attrs, **form.cleaned_data}
+
+
 class QueueApi(APIView):
     """REV-02: waiting items in the reviewer's scope, nearest deadline first."""
 
@@ -49,28 +70,34 @@ class QueueApi(APIView):
 
     @extend_schema(
         parameters=[
-            *(OpenApiParameter(n, str, required=False) for n in ("kind", "algo_type", "province", "state")),
+            QueueQuerySerializer,
             OpenApiParameter("mine", bool, required=False, description="only the items I claimed"),
         ],
-        responses=inline_serializer(
-            "QueueItem",
-            {
-                "kind": serializers.CharField(),
-                "id": serializers.IntegerField(),
-                "title": serializers.CharField(),
-                "state": serializers.CharField(),
-                "entity": serializers.CharField(),
-                "submitted_on": serializers.DateField(),
-                "due_on": serializers.DateField(allow_null=True),
-                "unknown_year": serializers.IntegerField(allow_null=True),
-                "working_days_left": serializers.IntegerField(allow_null=True),
-                "claimed_by": serializers.CharField(allow_null=True),
-            },
-            many=True,
+        responses=paginated(
+            "QueuePage",
+            inline_serializer(
+                "QueueItem",
+                {
+                    "kind": serializers.CharField(),
+                    "id": serializers.IntegerField(),
+                    "title": serializers.CharField(),
+                    "state": serializers.CharField(),
+                    "entity": serializers.CharField(),
+                    "submitted_on": serializers.DateField(),
+                    "due_on": serializers.DateField(allow_null=True),
+                    "unknown_year": serializers.IntegerField(allow_null=True),
+                    "working_days_left": serializers.IntegerField(allow_null=True),
+                    "claimed_by": serializers.CharField(allow_null=True),
+                },
+                many=True,
+            ),
         ),
+        operation_id="v1_review_queue_list",
     )
     def get(self, request):
-        params = {k: request.query_params.get(k, "") for k in ("kind", "algo_type", "province", "state")}
+        query = QueueQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = {k: query.validated_data[k] for k in ("kind", "algo_type", "province", "state")}
         mine = request.query_params.get("mine") in ("1", "true")
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(
@@ -155,7 +182,9 @@ class ActApi(APIView):
 
         action = serializers.ChoiceField(choices=Action.choices)
         reason = serializers.CharField(required=False, allow_blank=True, max_length=REASON_MAX, default="")
-        assignee = AssigneeField(required=False, allow_null=True, help_text="改派给（审核人员的 id）")
+        assignee = AssigneeField(
+            required=False, allow_null=True, pk_field=IdApiField(), help_text="改派给（审核人员的 id）"
+        )
 
     @extend_schema(
         request=InputSerializer,
@@ -183,6 +212,16 @@ class ActApi(APIView):
         return Response({"id": obj.pk, "state": obj.state, "from": event.from_state, "to": event.to_state})
 
 
+class NumberQuerySerializer(serializers.Serializer):
+    number = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=NUMBER_MAX_LENGTH,
+        help_text="with or without 网信算备/号, spaces allowed",
+    )
+
+
 class NumberCheckApi(APIView):
     """NUM-04: is this a well-formed filing number, does it exist, and in what state? For anyone."""
 
@@ -191,9 +230,7 @@ class NumberCheckApi(APIView):
     throttle_scope = "number_check"
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("number", str, description="with or without 网信算备/号, spaces allowed")
-        ],
+        parameters=[NumberQuerySerializer],
         responses=inline_serializer(
             "NumberCheck",
             {
@@ -206,7 +243,9 @@ class NumberCheckApi(APIView):
         ),
     )
     def get(self, request):
-        return Response(number_check(request.query_params.get("number", ""), request=request))
+        query = NumberQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(number_check(query.validated_data["number"], request=request))
 
 
 PUBLIC_STATES = {State.CANCELLED: "cancelled", State.REVOKED: "revoked"}

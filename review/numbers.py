@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 WEIGHTS = (4, 2, 6, 8)
 PREFIX, SUFFIX = "网信算备", "号"
+# What a number check takes, as its box says (maxlength): a number with prefix and spaces is ~30 (SEC-05).
+NUMBER_MAX_LENGTH = 60
 
 
 def check_digit(first20: str) -> str:

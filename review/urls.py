@@ -5,6 +5,6 @@ from . import views
 app_name = "review"
 urlpatterns = [
     path("", views.queue, name="queue"),
-    path("<str:key>/<int:pk>/", views.item, name="item"),
-    path("<str:key>/<int:pk>/act/", views.act, name="act"),
+    path("<str:key>/<id:pk>/", views.item, name="item"),
+    path("<str:key>/<id:pk>/act/", views.act, name="act"),
 ]

@@ -16,9 +16,9 @@ from filers.regions import provinces, region_name
 
 from .deadlines import deadlines_of, working_days_left
 from .diff import labelled, revision_diff
-from .forms import REASON_MAX, ReviewActForm
-from .models import Notification
-from .registry import kind_for, kind_of, kinds
+from .forms import REASON_MAX, QueueFilterForm, ReviewActForm, queue_algo_type_choices, queue_state_choices
+from .models import Deadline, Notification
+from .registry import kind_of, kinds
 from .selectors import (
     WAITING,
     OutOfScope,
@@ -29,7 +29,7 @@ from .selectors import (
     reviewers_for,
 )
 from .services import TransitionError, moves_for, prerequisites_waiting, transition_perform
-from .transitions import CLAIMED_STATES, Action, State
+from .transitions import CLAIMED_STATES, Action
 
 
 def reviewer_required(view):
@@ -46,14 +46,18 @@ def reviewer_required(view):
 @reviewer_required
 def queue(request):
     """REV-02: the reviewer's queue, nearest deadline first, with working days left and overdue marked."""
-    params = {k: request.GET.get(k, "") for k in ("kind", "algo_type", "province", "state")}
+    form = QueueFilterForm(request.GET)
+    # What the reviewer picked, shown back in the filters whether it was valid or not.
+    params = {k: request.GET.get(k, "") for k in form.fields}
     mine = request.GET.get("mine") == "1"
-    deadlines = review_queue(reviewer=request.user, mine=mine, **params)
+    if form.is_valid():
+        deadlines, status = review_queue(reviewer=request.user, mine=mine, **form.cleaned_data), 200
+    else:  # SEC-05: a filter the page does not offer, said at its field
+        deadlines, status = Deadline.objects.none(), 400
     page = Paginator(deadlines, 25).get_page(request.GET.get("page"))
     items = queue_items(deadlines=list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
-    filing_kind = kind_for("filing")
     return render(
         request,
         "review/queue.html",
@@ -65,9 +69,11 @@ def queue(request):
             "query": query.urlencode(),
             "kinds": kinds(),
             "provinces": provinces(),
-            "states": [(s, State(s).label) for s in ("submitted", "under_review", "modified", "re_review")],
-            "algo_types": filing_kind.model._meta.get_field("algo_type").choices if filing_kind else [],
+            "states": queue_state_choices(),
+            "algo_types": queue_algo_type_choices(),
+            "form": form,
         },
+        status=status,
     )
 
 

@@ -3,6 +3,7 @@ Redis when DATABASE_URL / REDIS_URL are set (.ci/run sets them)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 
@@ -61,6 +62,17 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def quiet_request_log():
+    """Thousands of 4xx answers, each logged by django.request, would bury the report; 5xx answers are
+    counted and listed by the tests themselves."""
+    logger = logging.getLogger("django.request")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    yield
+    logger.setLevel(level)
 
 
 @pytest.fixture

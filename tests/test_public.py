@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -217,9 +218,10 @@ def test_pub_02_open_data_api_with_cursor_and_rate_limit(
     body = api.get("/api/v1/public/filings/", {"q": "星河"}).json()
     assert body["count"] == 1 and body["results"][0]["id"] == filing.pk
     assert "disclosure" in api.get(f"/api/v1/public/filings/{filing.pk}/").json()
-    since = api.get("/api/v1/public/filings/", {"modified_since": "2000-01-01T00:00:00Z"}).json()
+    since = api.get("/api/v1/public/filings/", {"modified_since": "2022-01-01T00:00:00+08:00"}).json()
     assert [r["id"] for r in since["results"]] == [filing.pk]
-    later = api.get("/api/v1/public/filings/", {"modified_since": "2999-01-01T00:00:00Z"}).json()
+    soon = (timezone.now() + timedelta(hours=1)).isoformat()
+    later = api.get("/api/v1/public/filings/", {"modified_since": soon}).json()
     assert later["results"] == []
     assert api.get("/api/v1/public/filings/", {"modified_since": "yesterday"}).status_code == 400
 
@@ -237,7 +239,6 @@ def test_pub_02_open_data_api_with_cursor_and_rate_limit(
 def test_pub_02_open_data_sync_follows_a_keyset_cursor_through_ties(django_capture_on_commit_callbacks):
     """modified_since pages by (changed_at, id): following `next` yields every filing once, in change
     order, even when several changed at the same moment; a later change moves a filing to the end."""
-    from datetime import timedelta
 
     ids = [
         _published(django_capture_on_commit_callbacks, entity_name=f"北京星河{i}号科技有限公司")[1].pk
@@ -289,7 +290,7 @@ def test_pub_02_open_data_search_counts_up_to_the_cap_like_the_page(
         body = api.get("/api/v1/public/filings/", {"q": q}).json()
         assert (body["count"], body["count_capped"]) == (1, True), q
         assert {r["id"] for r in body["results"]} == {first.pk, second.pk}, q
-    synced = api.get("/api/v1/public/filings/", {"modified_since": "2000-01-01T00:00:00Z"}).json()
+    synced = api.get("/api/v1/public/filings/", {"modified_since": "2022-01-01T00:00:00+08:00"}).json()
     assert (synced["count"], synced["count_capped"]) == (1, True) and len(synced["results"]) == 2
     page = client.get(reverse("public_search:search"), {"q": "星河"}).content.decode()
     assert "找到超过 1 条结果" in page
@@ -387,7 +388,7 @@ def test_pub_06_nothing_private_reaches_any_public_page_or_endpoint(
         reverse("public_search:number_check") + f"?number={filing.number}",
         "/api/v1/public/filings/?q=星河",
         f"/api/v1/public/filings/{filing.pk}/",
-        "/api/v1/public/filings/?modified_since=2000-01-01T00:00:00Z",
+        "/api/v1/public/filings/?modified_since=2022-01-01T00:00:00Z",
         f"/api/v1/public/number-check/?number={filing.number}",
     ]
     client.logout()

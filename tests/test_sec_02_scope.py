@@ -330,7 +330,7 @@ def test_sec_02_reassigning_through_the_api_names_a_reviewer_in_scope(claimed):
     supervisor = ReviewerFactory(province_code="110000", supervisor=True)
     outsider = ReviewerFactory(province_code="310000")
     url = f"/api/v1/review/entity/{entity.pk}/act/"
-    for bad in (outsider.pk, 10**12, "abc", ["1"], None):
+    for bad in (outsider.pk, 10**12, "abc", ["1"], None, "٣", "²"):
         response = _api(supervisor).post(url, {"action": "reassign", "assignee": bad}, format="json")
         assert response.status_code in (400, 409), bad
         if response.status_code == 400:
