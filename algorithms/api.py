@@ -12,7 +12,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from beian.api import paginated
-from beian.api_errors import conflict
+from beian.api_errors import (
+    IDEMPOTENCY_KEY,
+    IF_MATCH,
+    conflict,
+    expected_version,
+    idempotency_key,
+    stale,
+    versioned,
+)
+from beian.concurrency import StaleEdit, idempotent_create
 from beian.input_fields import DayApiField, IdApiField
 from filers.api import IsFiler, OwnAttachmentField
 from review.selectors import filer_history
@@ -58,6 +67,7 @@ class FilingListItemSerializer(serializers.ModelSerializer):
             "last_saved_at",
             "submitted_at",
             "reviewed_at",
+            "version",
         ]
 
 
@@ -172,9 +182,14 @@ class FilingListApi(APIView):
         page = paginator.paginate_queryset(filterset.qs, request, view=self)
         return paginator.get_paginated_response(FilingListItemSerializer(page, many=True).data)
 
-    @extend_schema(request=None, responses={201: FilingSerializer})
+    @extend_schema(request=None, parameters=[IDEMPOTENCY_KEY], responses={201: FilingSerializer})
     def post(self, request):
-        filing = filing_create(entity=request.user.entity, actor=request.user)
+        filing = idempotent_create(
+            actor=request.user,
+            key=idempotency_key(request),
+            scope="filing",
+            create=lambda: filing_create(entity=request.user.entity, actor=request.user),
+        )
         return Response(FilingSerializer(filing).data, status=status.HTTP_201_CREATED)
 
 
@@ -205,15 +220,17 @@ class FilingDetailApi(APIView):
             }
             for e in filer_history(obj=filing)
         ]
-        return Response(data)
+        return versioned(Response(data), filing)
 
     @extend_schema(
         request=SaveStepSerializer,
-        responses={200: FilingSerializer, 409: OpenApiResponse()},
+        parameters=[IF_MATCH],
+        responses={200: FilingSerializer, 409: OpenApiResponse(description="locked, or saved since")},
         summary="保存至草稿箱: save a step as typed, valid or not (ALG-04)",
     )
     def patch(self, request, pk: int):
         filing = _own(request, pk)
+        version = expected_version(request)
         payload = SaveStepSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -228,17 +245,28 @@ class FilingDetailApi(APIView):
                 details=data.get("details"),
                 coverage=coverage,
                 attachments=attachments,
+                version=version,
             )
+        except StaleEdit as exc:
+            return stale(exc)
         except FilingLocked as exc:
             return conflict(exc)
         except ValidationError as exc:
             raise ApiValidationError(exc.message_dict) from exc
-        return Response(FilingSerializer(filing).data)
+        return versioned(Response(FilingSerializer(filing).data), filing)
 
-    @extend_schema(responses={204: None, 409: OpenApiResponse()}, summary="Delete a never-submitted draft")
+    @extend_schema(
+        parameters=[IF_MATCH],
+        responses={204: None, 409: OpenApiResponse()},
+        summary="Delete a never-submitted draft",
+    )
     def delete(self, request, pk: int):
         try:
-            filing_delete_draft(filing=_own(request, pk), actor=request.user)
+            filing_delete_draft(
+                filing=_own(request, pk), actor=request.user, version=expected_version(request)
+            )
+        except StaleEdit as exc:
+            return stale(exc)
         except FilingLocked as exc:
             return conflict(exc)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -249,6 +277,7 @@ class FilingSubmitApi(APIView):
 
     @extend_schema(
         request=SubmitInput,
+        parameters=[IF_MATCH],
         responses={
             200: FilingSerializer,
             400: OpenApiResponse(description="what is missing"),
@@ -262,8 +291,13 @@ class FilingSubmitApi(APIView):
         payload.is_valid(raise_exception=True)
         try:
             filing = filing_submit(
-                filing=filing, actor=request.user, commitment=payload.validated_data["commitment"]
+                filing=filing,
+                actor=request.user,
+                commitment=payload.validated_data["commitment"],
+                version=expected_version(request),
             )
+        except StaleEdit as exc:
+            return stale(exc)
         except FilingIncomplete as exc:
             return Response(
                 {
@@ -284,6 +318,7 @@ class FilingCancelApi(APIView):
 
     @extend_schema(
         request=CancelInput,
+        parameters=[IF_MATCH],
         responses={200: FilingSerializer, 409: OpenApiResponse()},
         summary='注销 with {"terminated_on": "YYYY-MM-DD"} (ALG-10)',
     )
@@ -293,7 +328,14 @@ class FilingCancelApi(APIView):
         payload.is_valid(raise_exception=True)
         terminated_on = payload.validated_data["terminated_on"]
         try:
-            filing = filing_cancel(filing=filing, actor=request.user, terminated_on=terminated_on)
+            filing = filing_cancel(
+                filing=filing,
+                actor=request.user,
+                terminated_on=terminated_on,
+                version=expected_version(request),
+            )
+        except StaleEdit as exc:
+            return stale(exc)
         except ValidationError as exc:
             raise ApiValidationError(exc.message_dict) from exc
         except TransitionError as exc:

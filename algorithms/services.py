@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from beian.concurrency import version_bump, version_check
 from filers.models import Attachment, Entity
 from products.models import Function, FunctionPath, Product
 from review.deadlines import deadline_open
@@ -141,9 +142,22 @@ def filing_save_step(
     details: dict | None = None,
     attachments: dict[str, Attachment | None] | None = None,
     coverage: dict[str, list[int]] | None = None,
+    version: int | None = None,
 ) -> Filing:
-    """ALG-04 保存至草稿箱: save what was typed on a step, valid or not yet, and remember the step."""
+    """ALG-04 保存至草稿箱: save what was typed on a step, valid or not yet, and remember the step.
+    REL-03: a step saved from a page older than what is saved (another login saved meanwhile) is refused
+    with what differs (StaleEdit), and nothing is saved."""
     row_lock(filing)
+    version_check(
+        filing,
+        version,
+        saved=_step_values(filing.data, coverage_selection(filing=filing) if coverage is not None else None),
+        yours=_step_values(
+            {"basic": basic, "details": details},
+            {k: set(v) for k, v in coverage.items()} if coverage is not None else None,
+        ),
+        labels=_step_label,
+    )
     _edit_check(filing)
     data = dict(filing.data or {})
     if basic is not None:
@@ -161,10 +175,37 @@ def filing_save_step(
     _derive_columns(filing)
     filing.last_step = step
     filing.last_saved_at = timezone.now()
+    version_bump(filing)
     filing.save()
     working_copy_edited(obj=filing, actor=actor)
     _open_filer_deadlines(filing)
     return filing
+
+
+def _step_values(data: dict, coverage: dict | None) -> dict:
+    """A step's content flattened to labelled fields, to say what differs when a save is refused."""
+    values: dict = {}
+    basic, details = (data or {}).get("basic"), (data or {}).get("details")
+    if basic is not None:
+        values.update({f"basic.{k}": basic.get(k, "") for k in BASIC_FIELDS})
+    if details is not None:
+        values.update({f"details.{k}": details.get(k, "") for k in DETAIL_TEXT_FIELDS})
+        values.update({f"details.model.{k}": (details.get("model") or {}).get(k, "") for k in MODEL_FIELDS})
+        for rows, fields in (("data_sources", DATA_SOURCE_FIELDS), ("risks", RISK_FIELDS)):
+            values[f"details.{rows}"] = "\n".join(
+                " / ".join(str(row.get(f, "")) for f in fields)
+                for row in details.get(rows) or []
+                if isinstance(row, dict)
+            )
+    if coverage is not None:
+        values.update({f"coverage.{k}": sorted(v) for k, v in coverage.items()})
+    return values
+
+
+def _step_label(path: str) -> str:
+    from .selectors import filing_field_label
+
+    return str(filing_field_label(path))
 
 
 def _open_filer_deadlines(filing: Filing) -> None:
@@ -186,8 +227,12 @@ def filing_drafts(*, entity: Entity) -> QuerySet[Filing]:
 
 
 @transaction.atomic
-def filing_delete_draft(*, filing: Filing, actor) -> None:
-    """A draft that was never submitted can be deleted from the drafts box."""
+@transaction.atomic
+def filing_delete_draft(*, filing: Filing, actor, version: int | None = None) -> None:
+    """A draft that was never submitted can be deleted from the drafts box (not one saved since the page
+    asking for it was made, REL-03)."""
+    row_lock(filing)
+    version_check(filing, version)
     if filing.state != State.DRAFT or filing.pending_revision_id or filing.approved_revision_id:
         raise FilingLocked(_("只有从未提交过的草稿可以删除。"))
     filing.delete()
@@ -366,10 +411,12 @@ def filing_problems(*, filing: Filing, commitment: bool | None = None) -> list[P
 
 
 @transaction.atomic
-def filing_submit(*, filing: Filing, actor, commitment: bool) -> Filing:
+def filing_submit(*, filing: Filing, actor, commitment: bool, version: int | None = None) -> Filing:
     """ALG-07: submit after the last check, with the commitment ticked; a change of an approved filing
-    goes to re-review (ALG-11). Refused with one list of what is missing."""
+    goes to re-review (ALG-11). Refused with one list of what is missing, and (REL-03) when made from a
+    page older than what is saved — a second click on 提交 submits nothing twice."""
     row_lock(filing)
+    version_check(filing, version)
     problems = filing_problems(filing=filing, commitment=commitment)
     if problems:
         raise FilingIncomplete(problems)
@@ -380,8 +427,10 @@ def filing_submit(*, filing: Filing, actor, commitment: bool) -> Filing:
 
 
 @transaction.atomic
-def filing_cancel(*, filing: Filing, actor, terminated_on: date) -> Filing:
+def filing_cancel(*, filing: Filing, actor, terminated_on: date, version: int | None = None) -> Filing:
     """ALG-10 注销: cancel an approved filing; the termination date starts DL-03's 20 working days."""
+    row_lock(filing)
+    version_check(filing, version)
     if terminated_on > timezone.localdate():
         raise ValidationError({"terminated_on": _("服务终止日期不能晚于今天。")})
     filing.terminated_on = terminated_on

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from beian.concurrency import StaleEdit, idempotent_create, version_parse
 from filers.models import AttachmentKind
 from filers.services import attachment_store
 from filers.views import filer_required
@@ -51,6 +52,7 @@ from .services import (
 )
 
 FILING_UPLOADS = ("self_assessment", "disclosure")
+SENT = (State.SUBMITTED, State.MODIFIED)  # submitted (a first filing or a change) and not yet claimed
 
 
 def _own_filing(request, pk: int) -> Filing:
@@ -110,6 +112,7 @@ def _step_context(
     details.setdefault("model", {})
     context = {
         "filing": filing,
+        "version": filing.version,
         "step": step,
         "steps": STEPS.items(),
         "basic": data.get("basic") or {},
@@ -138,11 +141,26 @@ def _problem_errors(problems) -> dict[str, list[str]]:
     return errors
 
 
+def _posted_version(request) -> int | None:
+    """The version a posted page was made from (None when it sends none; 0, out of date, when malformed)."""
+    try:
+        return version_parse(request.POST.get("version"))
+    except ValueError:
+        return 0
+
+
 @filer_required
 @require_POST
 def filing_new(request):
-    """新增备案: a new draft, opened at step ①."""
-    filing = filing_create(entity=request.user.entity, actor=request.user)
+    """新增备案: a new draft, opened at step ①. The button's page carries a token: a double click makes one
+    draft, not two (REL-03)."""
+    token = (request.POST.get("form_token") or "").strip()[:64] or None
+    filing = idempotent_create(
+        actor=request.user,
+        key=token,
+        scope="filing",
+        create=lambda: filing_create(entity=request.user.entity, actor=request.user),
+    )
     return redirect("algorithms:step", pk=filing.pk, step=1)
 
 
@@ -183,7 +201,22 @@ def filing_step(request, pk: int, step: int):
     action = request.POST.get("action", "save")
     kwargs, errors = _parse_step(request, filing, step)
     try:
-        filing = filing_save_step(filing=filing, actor=request.user, step=step, **kwargs)
+        filing = filing_save_step(
+            filing=filing, actor=request.user, step=step, version=_posted_version(request), **kwargs
+        )
+    except StaleEdit as exc:
+        if action == "submit" and step == 4 and not exc.changes and filing.state in SENT:
+            # A second click on 提交 (or a second login's): the first one submitted it; nothing to redo.
+            messages.info(request, _("该备案申请已提交，无需重复提交。"))
+            return redirect("algorithms:detail", pk=filing.pk)
+        # REL-03: another login saved this draft since the page was made: nothing saved, what was typed kept.
+        messages.error(request, _("未保存：此备案已被另一个登录修改。请核对下列不同之处后再保存。"))
+        typed = _typed_text(request.POST, step)
+        context = _step_context(filing, step, errors, typed=typed)
+        context.update({"stale": exc, "version": exc.current})
+        if step == 3:
+            context["selection"] = {k: set(v) for k, v in kwargs["coverage"].items()}
+        return render(request, "algorithms/step.html", context, status=409)
     except FilingLocked as exc:
         messages.error(request, str(exc))
         return redirect("algorithms:detail", pk=filing.pk)
@@ -258,8 +291,8 @@ def drafts(request):
 def draft_delete(request, pk: int):
     filing = _own_filing(request, pk)
     try:
-        filing_delete_draft(filing=filing, actor=request.user)
-    except FilingLocked as exc:
+        filing_delete_draft(filing=filing, actor=request.user, version=_posted_version(request))
+    except (FilingLocked, StaleEdit) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("草稿“%(name)s”已删除。") % {"name": filing})
@@ -352,7 +385,14 @@ def filing_cancel_view(request, pk: int):
     if not form.is_valid():  # SEC-05: the detail page again, the errors at their fields, the date kept
         return _detail_page(request, filing, cancel_form=form, status=400)
     try:
-        filing_cancel(filing=filing, actor=request.user, terminated_on=form.cleaned_data["terminated_on"])
+        filing_cancel(
+            filing=filing,
+            actor=request.user,
+            terminated_on=form.cleaned_data["terminated_on"],
+            version=_posted_version(request),
+        )
+    except StaleEdit:
+        messages.error(request, _("此备案在您打开页面后已有变化，请核对后再注销。"))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except TransitionError as exc:

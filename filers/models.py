@@ -277,6 +277,9 @@ class Entity(Reviewable):
     record_region_code = models.CharField(
         _("注册地（已审核）"), max_length=6, blank=True, editable=False, db_index=True
     )
+    # REL-03: what the filer typed in fields whose format is not right yet, kept as typed (field → text)
+    # until corrected, as the wizard keeps its drafts (ALG-04); submission waits until it is empty.
+    draft_input = models.JSONField(_("未通过格式检查的填写"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("最后保存"), auto_now=True)
 

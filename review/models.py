@@ -85,6 +85,9 @@ class Reviewable(models.Model):
         editable=False,
     )
     claimed_at = models.DateTimeField(_("认领时间"), null=True, blank=True, editable=False)
+    # REL-03: raised by one on each save of the working copy and on each transition; an edit says which
+    # version it was made from, and one made from an older version is refused (beian.concurrency).
+    version = models.PositiveIntegerField(_("修改版本"), default=1, editable=False)
 
     class Meta:
         abstract = True
