@@ -28,14 +28,9 @@ from review.selectors import filer_history
 from review.services import TransitionError
 from review.transitions import State
 
-from .forms import BASIC_LIMIT, DETAIL_LIMIT, ROW_LIMIT
+from . import declarations
 from .models import AlgorithmType, Filing
 from .services import (
-    BASIC_FIELDS,
-    DATA_SOURCE_FIELDS,
-    DETAIL_TEXT_FIELDS,
-    MODEL_FIELDS,
-    RISK_FIELDS,
     STEPS,
     FilingIncomplete,
     FilingLocked,
@@ -96,33 +91,51 @@ class FilingSerializer(FilingListItemSerializer):
         ]
 
 
-def _text_fields(names, limit: int) -> dict[str, serializers.CharField]:
-    """Free text of a draft (ALG-04): any string or null, valid or not yet, up to the limit the service
-    keeps (a longer one is refused at its field, never cut: ALG-13); a list or an object is a 400."""
-    return {
-        name: serializers.CharField(
-            required=False, allow_blank=True, allow_null=True, trim_whitespace=False, max_length=limit
-        )
-        for name in names
-    }
+def _text(limit: int, label) -> serializers.CharField:
+    """Free text of a draft (ALG-04): any string or null, valid or not yet, up to the declared limit (a
+    longer one is refused at its field, never cut: ALG-13); a list or an object is a 400."""
+    return serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        trim_whitespace=False,
+        max_length=limit,
+        label=label,
+    )
 
 
-BasicInput = type("BasicInput", (serializers.Serializer,), _text_fields(BASIC_FIELDS, BASIC_LIMIT))
-DataSourceInput = type(
-    "DataSourceInput", (serializers.Serializer,), _text_fields(DATA_SOURCE_FIELDS, ROW_LIMIT)
-)
-ModelInput = type("ModelInput", (serializers.Serializer,), _text_fields(MODEL_FIELDS, DETAIL_LIMIT))
-RiskInput = type("RiskInput", (serializers.Serializer,), _text_fields(RISK_FIELDS, ROW_LIMIT))
-DetailsInput = type(
-    "DetailsInput",
-    (serializers.Serializer,),
-    {
-        **_text_fields(DETAIL_TEXT_FIELDS, DETAIL_LIMIT),
-        "data_sources": serializers.ListField(child=DataSourceInput(), required=False, max_length=100),
-        "model": ModelInput(required=False),
-        "risks": serializers.ListField(child=RiskInput(), required=False, max_length=100),
-    },
-)
+def _camel(*parts: str) -> str:
+    return "".join(p.title().replace("_", "") for p in parts)
+
+
+def step_input(step: int) -> serializers.Serializer:
+    """A step's input, built from the filing form's declaration (nested as Filing.data nests it)."""
+    store = declarations.FORM[step].store
+    tree: dict = {}
+    for f in declarations.step_fields(step):
+        node = tree
+        for key in f.keys[:-1]:
+            node = node.setdefault(key, {})
+        if f.widget == "rows":
+            row = type(
+                f"{_camel(*f.keys)}Row",
+                (serializers.Serializer,),
+                {c.name: _text(c.limit, c.label) for c in f.columns},
+            )
+            node[f.keys[-1]] = serializers.ListField(
+                child=row(), required=False, max_length=100, label=f.label
+            )
+        else:
+            node[f.keys[-1]] = _text(f.limit, f.label)
+
+    def build(name: str, fields: dict) -> serializers.Serializer:
+        attrs = {
+            key: build(name + _camel(key), value) if isinstance(value, dict) else value
+            for key, value in fields.items()
+        }
+        return type(f"{name}Input", (serializers.Serializer,), attrs)(required=False)
+
+    return build(_camel(store), tree)
 
 
 class CoverageInput(serializers.Serializer):
@@ -135,11 +148,16 @@ class CoverageInput(serializers.Serializer):
 
 class SaveStepSerializer(serializers.Serializer):
     step = serializers.ChoiceField(choices=list(STEPS))
-    basic = BasicInput(required=False)
-    details = DetailsInput(required=False)
     coverage = CoverageInput(required=False)
     self_assessment = OwnAttachmentField("self_assessment", required=False)
     disclosure = OwnAttachmentField("disclosure", required=False)
+
+    def get_fields(self):
+        """Steps ① and ② as declared now (algorithms.declarations), beside the fixed fields."""
+        fields = super().get_fields()
+        for number, step in declarations.FORM.items():
+            fields[step.store] = step_input(number)
+        return fields
 
 
 class SubmitInput(serializers.Serializer):

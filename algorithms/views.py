@@ -25,16 +25,10 @@ from review.selectors import filer_history
 from review.services import TransitionError
 from review.transitions import State
 
-from . import documents
-from .forms import CoverageForm, FilingCancelForm, StepTextForm
-from .models import AlgorithmType, Filing, Role
+from . import declarations, documents
+from .forms import CoverageForm, FilingCancelForm, StepTextForm, declared_sections
+from .models import AlgorithmType, Filing
 from .services import (
-    BASIC_FIELDS,
-    DATA_SOURCE_FIELDS,
-    DETAIL_TEXT_FIELDS,
-    DOMAINS,
-    MODEL_FIELDS,
-    RISK_FIELDS,
     STEPS,
     FilingIncomplete,
     FilingLocked,
@@ -62,23 +56,11 @@ def _own_filing(request, pk: int) -> Filing:
 # --- The wizard (ALG-01) ------------------------------------------------------------------------
 
 
-def _rows(post, prefix: str, fields) -> list[dict]:
-    columns = {f: post.getlist(f"{prefix}_{f}") for f in fields}
-    count = max((len(v) for v in columns.values()), default=0)
-    return [{f: (columns[f][i] if i < len(columns[f]) else "") for f in fields} for i in range(count)]
-
-
 def _typed_text(post, step: int) -> dict:
     """The free text of steps ① and ② as typed, in the shape the service saves and the page shows."""
-    if step == 1:
-        return {"basic": {f: post.get(f, "") for f in BASIC_FIELDS}}
-    if step == 2:
-        details = {f: post.get(f, "") for f in DETAIL_TEXT_FIELDS}
-        details["data_sources"] = _rows(post, "ds", DATA_SOURCE_FIELDS)
-        details["model"] = {f: post.get(f"model_{f}", "") for f in MODEL_FIELDS}
-        details["risks"] = _rows(post, "risk", RISK_FIELDS)
-        return {"details": details}
-    return {}
+    if step not in declarations.FORM:
+        return {}
+    return {declarations.FORM[step].store: declarations.typed(step, post)}
 
 
 def _parse_step(request, filing: Filing, step: int) -> tuple[dict, dict[str, list[str]]]:
@@ -108,23 +90,18 @@ def _step_context(
     filing: Filing, step: int, errors: dict[str, list[str]], problems=None, typed: dict | None = None
 ) -> dict:
     data = {**(filing.data or {}), **(typed or {})}  # what was typed, when the page was refused
-    details = dict(data.get("details") or {})
-    details.setdefault("model", {})
     context = {
         "filing": filing,
         "version": filing.version,
         "step": step,
         "steps": STEPS.items(),
-        "basic": data.get("basic") or {},
-        "details": details,
         "errors": errors,
         "problems": problems or [],
-        "algo_types": AlgorithmType.choices,
-        "roles": Role.choices,
-        "domains": DOMAINS,
-        "data_source_rows": (details.get("data_sources") or []) + [{}],
-        "risk_rows": (details.get("risks") or []) + [{}],
+        "basic": data.get("basic") or {},
+        "details": data.get("details") or {},
     }
+    if step in declarations.FORM:
+        context["sections"] = declared_sections(step, data, errors)
     if step == 3:
         context["products"] = product_tree(entity=filing.entity)
         context["selection"] = coverage_selection(filing=filing)
