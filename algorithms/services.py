@@ -373,7 +373,9 @@ def filing_number_issue(*, filing_id: int) -> str | None:
     repair. The filing's row is locked first, so of any number of workers and sweeps only the one that
     issues the number writes the message, in the same transaction (REL-02)."""
     from review.notifications import notify
-    from review.numbers import number_display, number_issue
+    from review.numbers import number_display
+
+    from .numbers import number_issue
 
     with transaction.atomic():
         filing = Filing.objects.select_for_update().filter(pk=filing_id).first()

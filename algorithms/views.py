@@ -182,24 +182,32 @@ def filing_step(request, pk: int, step: int):
             filing=filing, actor=request.user, step=step, version=_posted_version(request), **kwargs
         )
     except StaleEdit as exc:
-        if action == "submit" and step == 4 and not exc.changes and filing.state in SENT:
-            # A second click on 提交 (or a second login's): the first one submitted it; nothing to redo.
-            messages.info(request, _("该备案申请已提交，无需重复提交。"))
-            return redirect("algorithms:detail", pk=filing.pk)
-        # REL-03: another login saved this draft since the page was made: nothing saved, what was typed kept.
-        messages.error(request, _("未保存：此备案已被另一个登录修改。请核对下列不同之处后再保存。"))
-        typed = _typed_text(request.POST, step)
-        context = _step_context(filing, step, errors, typed=typed)
-        context.update({"stale": exc, "version": exc.current})
-        if step == 3:
-            context["selection"] = {k: set(v) for k, v in kwargs["coverage"].items()}
-        return render(request, "algorithms/step.html", context, status=409)
+        return _step_stale(request, filing, step, action, exc, errors, kwargs)
     except FilingLocked as exc:
         messages.error(request, str(exc))
         return redirect("algorithms:detail", pk=filing.pk)
     if errors:  # an upload was refused: everything else is saved; say so at the field
         messages.error(request, _("有附件未能上传，请按提示修改；其他内容已保存。"))
         return render(request, "algorithms/step.html", _step_context(filing, step, errors))
+    return _step_move(request, filing, step, action)
+
+
+def _step_stale(request, filing: Filing, step: int, action: str, exc: StaleEdit, errors, kwargs):
+    """REL-03: another login saved this draft since the page was made: nothing saved, what was typed kept
+    beside what differs. A second click on 提交 (the first one submitted it) is told so instead."""
+    if action == "submit" and step == 4 and not exc.changes and filing.state in SENT:
+        messages.info(request, _("该备案申请已提交，无需重复提交。"))
+        return redirect("algorithms:detail", pk=filing.pk)
+    messages.error(request, _("未保存：此备案已被另一个登录修改。请核对下列不同之处后再保存。"))
+    context = _step_context(filing, step, errors, typed=_typed_text(request.POST, step))
+    context.update({"stale": exc, "version": exc.current})
+    if step == 3:
+        context["selection"] = {k: set(v) for k, v in kwargs["coverage"].items()}
+    return render(request, "algorithms/step.html", context, status=409)
+
+
+def _step_move(request, filing: Filing, step: int, action: str):
+    """After a step was saved: stay (保存至草稿箱), go back, go on when the step is complete, or submit."""
     if action == "save":
         messages.success(request, _("已保存至草稿箱。"))
         return redirect("algorithms:step", pk=filing.pk, step=step)
@@ -216,23 +224,25 @@ def filing_step(request, pk: int, step: int):
             )
         return redirect("algorithms:step", pk=filing.pk, step=min(4, step + 1))
     if action == "submit" and step == 4:
-        try:
-            filing_submit(
-                filing=filing, actor=request.user, commitment=request.POST.get("commitment") == "on"
-            )
-        except FilingIncomplete as exc:
-            messages.error(request, _("还有内容需要完善，请按下列提示修改后再提交。"))
-            return render(
-                request,
-                "algorithms/step.html",
-                _step_context(filing, step, _problem_errors(exc.problems), exc.problems),
-            )
-        except TransitionError as exc:
-            messages.error(request, str(exc))
-            return redirect("algorithms:detail", pk=filing.pk)
-        messages.success(request, _("备案申请已提交，请等待网信部门审核。"))
-        return redirect("algorithms:detail", pk=filing.pk)
+        return _step_submit(request, filing)
     return redirect("algorithms:step", pk=filing.pk, step=step)
+
+
+def _step_submit(request, filing: Filing):
+    try:
+        filing_submit(filing=filing, actor=request.user, commitment=request.POST.get("commitment") == "on")
+    except FilingIncomplete as exc:
+        messages.error(request, _("还有内容需要完善，请按下列提示修改后再提交。"))
+        return render(
+            request,
+            "algorithms/step.html",
+            _step_context(filing, 4, _problem_errors(exc.problems), exc.problems),
+        )
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+        return redirect("algorithms:detail", pk=filing.pk)
+    messages.success(request, _("备案申请已提交，请等待网信部门审核。"))
+    return redirect("algorithms:detail", pk=filing.pk)
 
 
 @filer_required

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from .regions import region_name, regions
+from beian.regions import region_name, regions
 
 # Local files only (a stylesheet or image placed next to the templates); never the network.
 _ALLOWED_PROTOCOLS = frozenset({"file", "data"})

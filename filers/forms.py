@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from beian.input_fields import id_parse
+from beian.regions import regions
 
 from .models import Attachment, AttachmentKind, Entity, User
-from .regions import regions
 from .services import DUPLICATE_USCC, REQUIRED_FIELDS, attachment_store
 from .validators import validate_mobile, validate_uscc
 

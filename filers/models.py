@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from beian.regions import regions
 from review.models import Reviewable
 
-from .regions import regions
 from .validators import validate_id_number, validate_mobile, validate_uscc
 
 
@@ -376,9 +376,13 @@ class Entity(Reviewable):
     def review_owner_entity_id(self) -> int | None:
         return self.pk
 
-    def review_recipients(self) -> list[str]:
-        account = getattr(self, "account", None)
-        return [account.email] if account is not None and account.email else []
+    def review_account(self):
+        return getattr(self, "account", None)
+
+    def review_filer_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("filers:entity")
 
     def revision_data(self) -> dict:
         from .services import entity_snapshot

@@ -10,10 +10,10 @@ from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 
 from beian.concurrency import version_bump, version_check
+from beian.regions import province_code as normalise_province
 from review.services import row_lock, submission_perform, working_copy_edited
 
 from .models import Attachment, AttachmentKind, Entity, Role, User
-from .regions import province_code as normalise_province
 from .tokens import activation_token_generator
 from .uploads import upload_check
 

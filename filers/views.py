@@ -12,6 +12,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
 from beian.concurrency import StaleEdit, version_parse
+from beian.regions import regions
 from beian.throttling import rate_limited
 from review.selectors import filer_history
 from review.services import TransitionError
@@ -21,7 +22,6 @@ from . import documents
 from .export import entity_export_file
 from .forms import EntityForm, RegistrationForm, entity_form_data, stale_form_data
 from .models import Attachment, Entity
-from .regions import regions
 from .selectors import entity_attachments, entity_display_sections
 from .services import (
     EntityIncomplete,

@@ -83,8 +83,13 @@ class Product(Reviewable):
     def review_owner_entity_id(self) -> int | None:
         return self.entity_id
 
-    def review_recipients(self) -> list[str]:
-        return self.entity.review_recipients()
+    def review_account(self):
+        return self.entity.review_account()
+
+    def review_filer_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("products:list")
 
     def revision_data(self) -> dict:
         from .services import product_snapshot

@@ -13,10 +13,12 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from review.numbers import NUMBER_MAX_LENGTH
+
 from .forms import KIND_GENERATIVE, PublicFilingQuerySerializer, PublicListQuerySerializer
 from .models import PublicFiling
 from .pagination import COUNT_CAP, CappedPaginator
-from .services import public_changes, public_search
+from .services import number_check, public_changes, public_search
 
 
 class PublicFilingSerializer(serializers.ModelSerializer):
@@ -206,3 +208,39 @@ class PublicListApi(APIView):
         )
         first = (paginator.page.number - 1) * paginator.get_page_size(request) + 1
         return paginator.get_paginated_response(list(list_rows_of(page, generative=generative, first=first)))
+
+
+class NumberQuerySerializer(serializers.Serializer):
+    number = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=NUMBER_MAX_LENGTH,
+        help_text="with or without 网信算备/号, spaces allowed",
+    )
+
+
+class NumberCheckApi(APIView):
+    """NUM-04: is this a well-formed filing number, does it exist, and in what state? For anyone."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+    throttle_scope = "number_check"
+
+    @extend_schema(
+        parameters=[NumberQuerySerializer],
+        responses=inline_serializer(
+            "NumberCheck",
+            {
+                "number": serializers.CharField(allow_null=True),
+                "well_formed": serializers.BooleanField(),
+                "exists": serializers.BooleanField(),
+                "state": serializers.CharField(allow_null=True),
+                "url": serializers.CharField(allow_null=True),
+            },
+        ),
+    )
+    def get(self, request):
+        query = NumberQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(number_check(query.validated_data["number"], request=request))

@@ -187,9 +187,7 @@ def _public_write(*, filing: Filing) -> PublicFiling | None:
     snapshot = filing.approved_revision.data
     basic = snapshot.get("basic", {})
     entity_name = entity_data.get("name") or ""
-    state = {State.CANCELLED: PublicState.CANCELLED, State.REVOKED: PublicState.REVOKED}.get(
-        filing.state, PublicState.APPROVED
-    )
+    state = public_state(filing)
     first_approval = (
         ReviewEvent.objects.filter(content_type__model="filing", object_id=filing.pk, action=Action.APPROVE)
         .order_by("created_at")
@@ -400,3 +398,38 @@ def type_counts() -> list[tuple[str, str, int]]:
         .annotate(n=Count("pk"))
     )
     return [(code, label, counts.get(code, 0)) for code, label in AlgorithmType.choices]
+
+
+def public_state(filing: Filing) -> PublicState:
+    """What the public is told of a numbered filing: approved while in force (a pending or rejected change
+    does not change it), else cancelled or revoked. The one mapping, for the pages, the projection and
+    the number check."""
+    return {State.CANCELLED: PublicState.CANCELLED, State.REVOKED: PublicState.REVOKED}.get(
+        filing.state, PublicState.APPROVED
+    )
+
+
+def number_check(text: str, *, request=None) -> dict:
+    """NUM-04's answer: is this a well-formed filing number, does it exist, and in what public state."""
+    from django.urls import reverse
+
+    parsed = number_parse(text)
+    result = {
+        "number": parsed.digits,
+        "well_formed": parsed.well_formed,
+        "exists": False,
+        "state": None,
+        "url": None,
+    }
+    if not parsed.well_formed:
+        return result
+    filing = Filing.objects.filter(number=parsed.digits).only("pk", "state").first()
+    if filing is None:
+        return result
+    path = reverse("public_search:filing", args=[filing.pk])
+    result.update(
+        exists=True,
+        state=public_state(filing).value,
+        url=request.build_absolute_uri(path) if request is not None else path,
+    )
+    return result
