@@ -1,5 +1,5 @@
 # make run  — install what is missing, migrate, load demo data, serve with worker and beat
-# make test — ruff, migrations check, the whole pytest suite
+# make test — ruff, migrations check, import contracts (lint-imports), the whole pytest suite
 # make bench — public search at scale in <db>_bench: DATABASE_URL required, BENCH_FILINGS (1000000), BENCH_ARGS
 PYTHON ?= python3
 VENV := .venv
@@ -35,6 +35,7 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
 	$(BIN)/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 bench: install
