@@ -12,7 +12,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
 from beian.throttling import rate_limited
-from review.selectors import filer_history
+from review.selectors import filer_deadlines, filer_history
 from review.services import TransitionError
 
 from . import documents
@@ -52,7 +52,8 @@ def filer_required(view):
 def workspace(request):
     """The main page after login (manual 图 4): the three parts to fill."""
     entity = request.user.entity if request.user.is_filer else None
-    return render(request, "filers/workspace.html", {"entity": entity})
+    rows = filer_deadlines(entity_id=entity.pk) if entity is not None else []
+    return render(request, "filers/workspace.html", {"entity": entity, "deadline_rows": rows})
 
 
 @require_http_methods(["GET", "POST"])
@@ -113,6 +114,7 @@ def entity_detail(request):
             "missing": entity_missing(entity=entity),
             "history": filer_history(obj=entity),
             "has_changes": entity_has_changes(entity=entity),
+            "deadline_rows": filer_deadlines(entity_id=entity.pk, obj=entity),
         },
     )
 

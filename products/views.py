@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from filers.views import filer_required
+from review.selectors import filer_deadlines
 from review.services import TransitionError
 
 from .forms import FunctionForm, PathStepsForm, ProductForm
@@ -74,7 +75,15 @@ def _list_url() -> str:
 @filer_required
 def product_list(request):
     """PRD-01: the entity's products → paths → functions as one tree."""
-    return render(request, "products/list.html", {"products": product_tree(entity=request.user.entity)})
+    entity = request.user.entity
+    return render(
+        request,
+        "products/list.html",
+        {
+            "products": product_tree(entity=entity),
+            "deadline_rows": filer_deadlines(entity_id=entity.pk, only="product"),
+        },
+    )
 
 
 @filer_required

@@ -66,15 +66,9 @@ def transition_notify(*, event_id: int) -> int:
 
 
 def _subject_url(subject) -> str:
-    from django.urls import reverse
+    from .selectors import filer_subject_url
 
-    from .registry import kind_of
-
-    return {
-        "entity": reverse("filers:entity"),
-        "product": reverse("products:list"),
-        "filing": reverse("algorithms:detail", args=[subject.pk]),
-    }[kind_of(subject).key]
+    return filer_subject_url(subject)
 
 
 def notification_email_send(*, notification_id: int) -> int:
