@@ -9,6 +9,7 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 
+from beian.portal_origin import request_origin
 from review.services import submission_perform, working_copy_edited
 
 from .models import Attachment, AttachmentKind, Entity, Role, User
@@ -91,7 +92,12 @@ def account_register(
             user.set_password(password)
             user.save()
             # REL-01: the activation e-mail is owed in this transaction and sent once it commits.
-            outbox_add(key=f"activation:user:{user.pk}", handler="activation_email", user_id=user.pk)
+            outbox_add(
+                key=f"activation:user:{user.pk}",
+                handler="activation_email",
+                user_id=user.pk,
+                origin=request_origin(),
+            )
     except IntegrityError as exc:
         if Entity.objects.filter(uscc=uscc).exists():
             raise ValidationError({"uscc": DUPLICATE_USCC}) from exc
