@@ -62,6 +62,14 @@ class TokenObtainApi(APIView):
     def post(self, request):
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
+        from filers.services import account_awaiting_activation
+
+        if account_awaiting_activation(request=request, **payload.validated_data):
+            # ACC-01: not a failure for the lockout; the page's message, with its code.
+            return Response(
+                {"detail": _("账号尚未激活，请先点击激活邮件中的链接。"), "code": "awaiting_activation"},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         user = authenticate(request=request, **payload.validated_data)
         if getattr(request, "axes_locked_out", False):
             return Response(

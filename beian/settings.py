@@ -300,6 +300,10 @@ RATE_LIMITS = {
     "register": env.str("RATE_LIMIT_REGISTER", default="10/h"),
     "login": env.str("RATE_LIMIT_LOGIN", default="20/min"),
     "password_reset": env.str("RATE_LIMIT_PASSWORD_RESET", default="5/h"),
+    # 重新发送激活邮件: per client address (the page), and per account and per e-mail address (quietly:
+    # the answer is the same, so it tells no one which accounts exist).
+    "activation_resend": env.str("RATE_LIMIT_ACTIVATION_RESEND", default="10/h"),
+    "activation_resend_account": env.str("RATE_LIMIT_ACTIVATION_RESEND_ACCOUNT", default="3/h"),
     "number_check": env.str("RATE_LIMIT_NUMBER_CHECK", default="60/min"),
     "search": env.str("RATE_LIMIT_SEARCH", default="60/min"),
     # PUBLIC_API_RATE is this setting's earlier name.

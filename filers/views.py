@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
+from beian.portal_origin import request_origin
 from beian.throttling import rate_limited
 from review.selectors import filer_deadlines, filer_history
 from review.services import TransitionError
 
 from . import documents
 from .export import entity_export_file
-from .forms import EntityForm, RegistrationForm
+from .forms import ActivationResendForm, EntityForm, RegistrationForm
 from .models import Attachment
 from .regions import regions
 from .selectors import entity_attachments, entity_display_sections
@@ -26,6 +27,7 @@ from .services import (
     EntityLocked,
     account_activate,
     account_register,
+    activation_resend,
     attachment_visible_to,
     entity_has_changes,
     entity_missing,
@@ -98,6 +100,24 @@ def activate(request, uidb64: str, token: str):
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(request, _("账号已激活。请先填报主体信息。"))
     return redirect("filers:entity")
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("activation_resend", methods=("POST",))
+def activation_resend_view(request):
+    """ACC-01 重新发送激活邮件: the same answer whether or not such an account exists (no enumeration);
+    limited per client address here and per account in the service."""
+    form = ActivationResendForm(request.POST or None, initial={"login": request.GET.get("login", "")[:254]})
+    if request.method == "POST" and form.is_valid():
+        activation_resend(login=form.cleaned_data["login"], origin=request_origin())
+        messages.info(
+            request,
+            _("如果该账号已注册且尚未激活，激活邮件已重新发送到注册时填写的联系邮箱，请查收。"),
+        )
+        return redirect("filers:login")
+    return render(
+        request, "filers/activation_resend.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @filer_required
