@@ -260,3 +260,16 @@ def test_dl_06_an_empty_panel_says_so(filer, client):
     client.force_login(filer)
     html = client.get(reverse("filers:workspace")).content.decode()
     assert "当前没有进行中的期限。" in html
+
+
+def test_dl_06_the_panel_in_english(ready, today, client, django_capture_on_commit_callbacks):
+    filer, product = ready
+    today(date(2026, 11, 20))
+    with django_capture_on_commit_callbacks(execute=True):
+        complete_filing(filer, product)
+    client.force_login(filer)
+    client.cookies.load({"django_language": "en"})
+    html = client.get(reverse("filers:workspace"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Review by the cyberspace office" in html and "Provisional 2027-01-04" in html
+    assert "The State Council has not yet published the 2027 holiday schedule" in html
+    assert "30 working days left" in html
