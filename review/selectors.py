@@ -98,6 +98,7 @@ def queue_items(*, deadlines: list[Deadline], today=None) -> list[dict]:
     page and the API both show these rows."""
     from django.utils import timezone
 
+    from .calendar import calendar_snapshot
     from .deadlines import working_days_left
 
     by_type: dict[int, list[int]] = {}
@@ -111,12 +112,14 @@ def queue_items(*, deadlines: list[Deadline], today=None) -> list[dict]:
             for obj in manager.filter(pk__in=by_type[ct.pk]):
                 subjects[(ct.pk, obj.pk)] = (k, obj)
     today = today or timezone.localdate()
+    with calendar_snapshot():  # the calendar read once for the page, not once per row
+        lefts = {d.pk: working_days_left(d, today) for d in deadlines}
     items = []
     for d in deadlines:
         kind, obj = subjects.get((d.content_type_id, d.object_id), (None, None))
         if obj is None:
             continue
-        left = working_days_left(d, today)
+        left = lefts[d.pk]
         items.append(
             {
                 "deadline": d,

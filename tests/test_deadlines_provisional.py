@@ -273,3 +273,22 @@ def test_dl_06_the_panel_in_english(ready, today, client, django_capture_on_comm
     assert "Review by the cyberspace office" in html and "Provisional 2027-01-04" in html
     assert "The State Council has not yet published the 2027 holiday schedule" in html
     assert "30 working days left" in html
+
+
+def test_dl_06_the_panel_takes_the_same_queries_however_many_deadlines(ready, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    filer, product = ready
+    client.force_login(filer)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("filers:workspace")).status_code == 200
+        return len(captured)
+
+    complete_filing(filer, product)
+    one = queries()
+    for _ in range(3):
+        complete_filing(filer, product)
+    assert queries() == one
