@@ -68,3 +68,42 @@ def test_dl_06_the_filer_sees_the_deadline_panel_on_the_dashboard(page, monkeypa
     expect(own).not_to_contain_text("网信部门审核")
     page.set_viewport_size(PHONE)
     page.screenshot(path=f"{SHOTS}/filing-deadlines-390.png", full_page=True)
+
+
+def test_dl_05_the_queue_shows_the_estimate_then_the_schedule_at_once(page, monkeypatch, tmp_path):
+    """Real commits (no test transaction): importing the 2027 schedule moves the deadline before the next
+    page load, with no sweep in between."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.factories import ReviewerFactory
+
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: date(2026, 11, 20))
+    filer = FilerFactory()
+    complete_entity(filer, approve=True)
+    product = complete_product(filer, approve=True)
+    complete_filing(filer, product, basic={"name": "星河个性化推荐算法"})
+    for deadline in Deadline.objects.filter(met_at=None):
+        deadline_compute(deadline)
+
+    login(page, ReviewerFactory())
+    page.goto("/review/")
+    row = page.locator("tr", has_text="星河个性化推荐算法")
+    expect(row.locator(".provisional")).to_contain_text("预计 2027-01-04")
+    os.makedirs(SHOTS, exist_ok=True)
+    page.screenshot(path=f"{SHOTS}/queue-provisional-1280.png", full_page=True)
+
+    notice = tmp_path / "2027.csv"
+    notice.write_text(
+        "date,kind,name\n2027-01-01,holiday,元旦\n2027-01-04,holiday,元旦\n2027-01-09,workday,元旦\n",
+        encoding="utf-8",
+    )
+    call_command("import_calendar", str(notice), "--year", "2027", "--complete", stdout=StringIO())
+    page.reload()
+    row = page.locator("tr", has_text="星河个性化推荐算法")
+    expect(row).to_contain_text("2027-01-05")
+    expect(row.locator(".tag.confirmed")).to_have_text("已按国务院安排更新（原预计 2027-01-04）")
+    expect(row.locator(".provisional")).to_have_count(0)
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=f"{SHOTS}/queue-confirmed-390.png", full_page=True)
