@@ -292,3 +292,20 @@ def test_dl_06_the_panel_takes_the_same_queries_however_many_deadlines(ready, cl
     for _ in range(3):
         complete_filing(filer, product)
     assert queries() == one
+
+
+def test_dl_01_a_launch_date_still_ahead_opens_its_deadline_when_it_arrives(ready, today):
+    from review.tasks import sweep
+
+    filer, product = ready
+    today(date(2026, 11, 10))
+    draft = complete_filing(filer, product, submit=False, basic={"launch_date": "2026-11-16"})
+    assert not Deadline.objects.filter(kind=DeadlineKind.LAUNCH).exists()  # not launched yet
+    assert sweep()["launch_deadlines"] == 0
+
+    today(date(2026, 11, 17))  # launched the day before; the filer has not saved since
+    result = sweep()
+    assert result["launch_deadlines"] == 1
+    launch = _deadline(draft, DeadlineKind.LAUNCH)
+    assert launch.starts_on == date(2026, 11, 16) and launch.due_on == date(2026, 11, 30)
+    assert sweep()["launch_deadlines"] == 0  # once
