@@ -11,7 +11,6 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from beian.api import paginated
 from beian.api_errors import (
     IDEMPOTENCY_KEY,
     IF_MATCH,
@@ -21,6 +20,7 @@ from beian.api_errors import (
     stale,
     versioned,
 )
+from beian.api_schema import paginated
 from beian.concurrency import StaleEdit, idempotent_create
 from beian.input_fields import DayApiField, IdApiField
 from filers.api import IsFiler, OwnAttachmentField

@@ -403,6 +403,30 @@ def filing_number_issue(*, filing_id: int) -> str | None:
         return digits
 
 
+def filing_launch_deadlines_open() -> int:
+    """DL-01, DL-06: a draft saved with a launch date still ahead gets its 10-working-day deadline once
+    that date arrives, not only when the filer saves it again (the sweep's repair). Returns how many were
+    opened; one that was already open is left as it is."""
+    from review.models import Deadline
+
+    opened = 0
+    waiting = Filing.objects.filter(state=State.DRAFT, approved_revision__isnull=True).exclude(
+        pk__in=Deadline.objects.filter(
+            content_type__app_label="algorithms", content_type__model="filing", kind=DeadlineKind.LAUNCH
+        ).values("object_id")
+    )
+    for filing in waiting.select_related("entity"):
+        try:
+            launch = date.fromisoformat((filing.data or {}).get("basic", {}).get("launch_date") or "")
+        except (ValueError, TypeError, AttributeError):
+            continue
+        if launch <= timezone.localdate():
+            with transaction.atomic():
+                deadline_open(obj=filing, kind=DeadlineKind.LAUNCH, starts_on=launch, restart=False)
+            opened += 1
+    return opened
+
+
 def filing_numbers_repair() -> int:
     """The sweep's repair: approved filings still without a number (a lost message, a dead worker), each
     on its own so that one failure does not stop the others. Returns how many were issued."""

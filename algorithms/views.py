@@ -21,7 +21,7 @@ from filers.models import AttachmentKind
 from filers.services import attachment_store
 from filers.views import filer_required
 from products.selectors import product_tree
-from review.selectors import filer_history
+from review.selectors import filer_deadlines, filer_history
 from review.services import TransitionError
 from review.transitions import State
 
@@ -358,6 +358,7 @@ def _detail_page(request, filing: Filing, *, cancel_form: FilingCancelForm | Non
             "history": filer_history(obj=filing),
             "today": timezone.localdate().isoformat(),
             "cancel_form": cancel_form,
+            "deadline_rows": filer_deadlines(entity_id=filing.entity_id, obj=filing),
         },
         status=status,
     )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +10,7 @@ from beian.input_fields import id_parse
 from beian.regions import regions
 
 from .models import Attachment, AttachmentKind, Entity, User
-from .services import DUPLICATE_USCC, REQUIRED_FIELDS, attachment_store
+from .services import DUPLICATE_USCC, REQUIRED_FIELDS, account_awaiting_activation, attachment_store
 from .validators import validate_mobile, validate_uscc
 
 
@@ -247,3 +248,27 @@ def stale_form_data(form: forms.Form, version: int) -> None:
     """After a refused stale save: the page keeps what was typed, and its next save is made from `version`."""
     form.data = form.data.copy()
     form.data["version"] = str(version)
+
+
+class LoginForm(AuthenticationForm):
+    """The login page's form: an account that was never activated is told so, with the way to resend
+    the mail, and the attempt is not a failure for the lockout (ACC-01, ACC-04)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "awaiting_activation": _("账号尚未激活，请先点击激活邮件中的链接。"),
+    }
+
+    awaiting_activation = False
+
+    def clean(self):
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if account_awaiting_activation(request=self.request, username=username, password=password):
+            self.awaiting_activation = True
+            # Raised before authenticate(): no user_login_failed signal, so axes counts nothing.
+            raise ValidationError(self.error_messages["awaiting_activation"], code="awaiting_activation")
+        return super().clean()
+
+
+class ActivationResendForm(forms.Form):
+    login = forms.CharField(label=_("登录名或联系邮箱"), max_length=254)

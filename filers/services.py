@@ -10,6 +10,7 @@ from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 
 from beian.concurrency import version_bump, version_check
+from beian.portal_origin import request_origin
 from beian.regions import province_code as normalise_province
 from review.services import row_lock, submission_perform, working_copy_edited
 
@@ -92,7 +93,12 @@ def account_register(
             user.set_password(password)
             user.save()
             # REL-01: the activation e-mail is owed in this transaction and sent once it commits.
-            outbox_add(key=f"activation:user:{user.pk}", handler="activation_email", user_id=user.pk)
+            outbox_add(
+                key=f"activation:user:{user.pk}",
+                handler="activation_email",
+                user_id=user.pk,
+                origin=request_origin(),
+            )
     except IntegrityError as exc:
         if Entity.objects.filter(uscc=uscc).exists():
             raise ValidationError({"uscc": DUPLICATE_USCC}) from exc
@@ -115,6 +121,63 @@ def account_activate(*, uidb64: str, token: str) -> User | None:
     user.is_active = True
     user.save(update_fields=["is_active"])
     return user
+
+
+def account_awaiting_activation(*, request, username: str, password: str) -> User | None:
+    """The filer account `username` if it was registered but never activated and `password` is its
+    password; else None, and the login goes on as usual (ACC-01, ACC-04).
+
+    Signing in before activating is not a wrong password: the login page says so and offers to resend
+    the mail, and the lockout does not count it. Only the right password reveals the state, so this says
+    nothing about an account to someone who does not know its password; and while the lockout holds
+    the account's login, the usual path answers, so this is no way round it. An account an
+    administrator deactivated has signed in before (activation signs in), and is not "awaiting"."""
+    from axes.handlers.proxy import AxesProxyHandler
+
+    if not username or not password:
+        return None
+    user = User.objects.filter(
+        username=username, is_active=False, role=Role.FILER, last_login__isnull=True
+    ).first()
+    if user is None or not AxesProxyHandler.is_allowed(request, {"username": username}):
+        return None
+    return user if user.check_password(password) else None
+
+
+def activation_resend(*, login: str, origin: str | None = None) -> int:
+    """ACC-01 重新发送激活邮件: owe a fresh activation e-mail to each account awaiting activation whose
+    login name or e-mail address is `login`, at most RATE_LIMITS["activation_resend_account"] per
+    account and per address. Returns how many were owed; the caller answers the same whatever it is,
+    so the page tells no one which accounts exist."""
+    import uuid
+
+    from django.db.models import Q
+
+    from beian.throttling import hit
+    from review.outbox import outbox_add
+
+    login = (login or "").strip()
+    if not login or len(login) > 254:
+        return 0
+    owed = 0
+    awaiting = User.objects.filter(
+        Q(username=login) | Q(email__iexact=login), is_active=False, role=Role.FILER, last_login__isnull=True
+    ).exclude(email="")
+    for user in awaiting[:5]:
+        if not (
+            hit("activation_resend_account", f"user:{user.pk}").allowed
+            and hit("activation_resend_account", f"email:{user.email.lower()}").allowed
+        ):
+            continue
+        with transaction.atomic():
+            outbox_add(
+                key=f"activation:user:{user.pk}:resend:{uuid.uuid4().hex}",
+                handler="activation_email",
+                user_id=user.pk,
+                origin=origin,
+            )
+        owed += 1
+    return owed
 
 
 # --- 主体信息 ---------------------------------------------------------------------

@@ -12,15 +12,16 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
 from beian.concurrency import StaleEdit, version_parse
+from beian.portal_origin import request_origin
 from beian.regions import regions
 from beian.throttling import rate_limited
-from review.selectors import filer_history
+from review.selectors import filer_deadlines, filer_history
 from review.services import TransitionError
 from review.transitions import State
 
 from . import documents
 from .export import entity_export_file
-from .forms import EntityForm, RegistrationForm, entity_form_data, stale_form_data
+from .forms import ActivationResendForm, EntityForm, RegistrationForm, entity_form_data, stale_form_data
 from .models import Attachment, Entity
 from .selectors import entity_attachments, entity_display_sections
 from .services import (
@@ -28,6 +29,7 @@ from .services import (
     EntityLocked,
     account_activate,
     account_register,
+    activation_resend,
     attachment_visible_to,
     entity_has_changes,
     entity_missing,
@@ -54,7 +56,8 @@ def filer_required(view):
 def workspace(request):
     """The main page after login (manual 图 4): the three parts to fill."""
     entity = request.user.entity if request.user.is_filer else None
-    return render(request, "filers/workspace.html", {"entity": entity})
+    rows = filer_deadlines(entity_id=entity.pk) if entity is not None else []
+    return render(request, "filers/workspace.html", {"entity": entity, "deadline_rows": rows})
 
 
 @require_http_methods(["GET", "POST"])
@@ -101,6 +104,24 @@ def activate(request, uidb64: str, token: str):
     return redirect("filers:entity")
 
 
+@require_http_methods(["GET", "POST"])
+@rate_limited("activation_resend", methods=("POST",))
+def activation_resend_view(request):
+    """ACC-01 重新发送激活邮件: the same answer whether or not such an account exists (no enumeration);
+    limited per client address here and per account in the service."""
+    form = ActivationResendForm(request.POST or None, initial={"login": request.GET.get("login", "")[:254]})
+    if request.method == "POST" and form.is_valid():
+        activation_resend(login=form.cleaned_data["login"], origin=request_origin())
+        messages.info(
+            request,
+            _("如果该账号已注册且尚未激活，激活邮件已重新发送到注册时填写的联系邮箱，请查收。"),
+        )
+        return redirect("filers:login")
+    return render(
+        request, "filers/activation_resend.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
 @filer_required
 def entity_detail(request):
     """主体信息: what is on file, its state and history; personal numbers masked (ENT-01, ENT-04)."""
@@ -115,6 +136,7 @@ def entity_detail(request):
             "missing": entity_missing(entity=entity),
             "history": filer_history(obj=entity),
             "has_changes": entity_has_changes(entity=entity),
+            "deadline_rows": filer_deadlines(entity_id=entity.pk, obj=entity),
         },
     )
 

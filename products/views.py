@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from beian.concurrency import StaleEdit, idempotent_create, version_parse
 from filers.views import filer_required
+from review.selectors import filer_deadlines
 from review.services import TransitionError
 from review.transitions import State
 
@@ -76,7 +77,15 @@ def _list_url() -> str:
 @filer_required
 def product_list(request):
     """PRD-01: the entity's products → paths → functions as one tree."""
-    return render(request, "products/list.html", {"products": product_tree(entity=request.user.entity)})
+    entity = request.user.entity
+    return render(
+        request,
+        "products/list.html",
+        {
+            "products": product_tree(entity=entity),
+            "deadline_rows": filer_deadlines(entity_id=entity.pk, only="product"),
+        },
+    )
 
 
 @filer_required

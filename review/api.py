@@ -16,8 +16,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from beian.api import paginated
 from beian.api_errors import conflict
+from beian.api_schema import paginated
 from beian.input_fields import IdApiField
 
 from .diff import revision_diff
@@ -83,7 +83,13 @@ class QueueApi(APIView):
                     "entity": serializers.CharField(),
                     "submitted_on": serializers.DateField(),
                     "due_on": serializers.DateField(allow_null=True),
-                    "unknown_year": serializers.IntegerField(allow_null=True),
+                    "unknown_year": serializers.IntegerField(
+                        allow_null=True,
+                        help_text="DL-05: a year on the way whose State Council schedule is not entered",
+                    ),
+                    "provisional": serializers.BooleanField(
+                        help_text="DL-05: due_on is estimated from the statutory holidays (预计)"
+                    ),
                     "working_days_left": serializers.IntegerField(allow_null=True),
                     "claimed_by": serializers.CharField(allow_null=True),
                 },
@@ -111,6 +117,7 @@ class QueueApi(APIView):
                 "submitted_on": it["deadline"].starts_on,
                 "due_on": it["deadline"].due_on,
                 "unknown_year": it["deadline"].unknown_year,
+                "provisional": it["deadline"].provisional,
                 "working_days_left": it["left"],
                 "claimed_by": it["obj"].claimed_by.get_username() if it["obj"].claimed_by_id else None,
             }

@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
-# Serve the portal on 127.0.0.1:8000 with a Celery worker and beat beside it.
+# Serve the portal on $ADDR (127.0.0.1:8000) with a Celery worker and beat beside it.
 # Ctrl-C stops all three.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 ADDR=${ADDR:-127.0.0.1:8000}
+# Links in e-mails sent outside a request (reminders, the sweep) point at the address served here;
+# runserver also takes a bare port, and a wildcard host is reached locally.
+if [ -z "${PORTAL_BASE_URL:-}" ]; then
+  case "$ADDR" in
+    *:*) served=$ADDR ;;
+    *) served=127.0.0.1:$ADDR ;;
+  esac
+  served=${served/#0.0.0.0:/127.0.0.1:}
+  export PORTAL_BASE_URL="http://$served"
+fi
 
 pids=()
 stop() {

@@ -377,6 +377,8 @@ MATRIX: list[Row] = [
     ),
     *rows("filers:register_done", everyone(ok(200))),
     *rows("filers:activate", everyone(ok(400)), args={"uidb64": _uid, "token": "bad-token"}),
+    # 重新发送激活邮件: anyone may ask; the answer is the same whoever asks and whatever exists.
+    *rows("filers:activation_resend", everyone(ok(200)), {"POST": everyone(ALLOWED)}),
     *rows("filers:login", everyone(ok(200)), dict.fromkeys(FORM_WRITES, everyone(ALLOWED))),
     *rows("filers:logout", everyone(METHOD), {"POST": everyone(ALLOWED)}),
     *rows("filers:password_change", signed_in(ok(200)), dict.fromkeys(FORM_WRITES, signed_in(ALLOWED))),

@@ -159,6 +159,7 @@ def test_acc_01_ent_02_a_new_filer_registers_activates_fills_and_submits_entity_
     body = mailoutbox[0].body
     assert "北京星河智联科技有限公司" in body
     link = re.search(r"https?://\S+/account/activate/\S+/", body).group(0)
+    assert link.startswith(live_server.url)  # the address the portal serves, not PORTAL_BASE_URL's default
     page.goto(re.sub(r"^https?://[^/]+", live_server.url, link))
 
     # Activated and signed in: 主体信息, still a draft.
