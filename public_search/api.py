@@ -14,8 +14,9 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from beian.http_cache import DATA_MAX_AGE, etag_of, public_cache, respond_conditionally
+
 from .forms import KIND_GENERATIVE, PublicFilingQuerySerializer, PublicListQuerySerializer
-from .http_cache import DATA_MAX_AGE, etag_of, public_cache, respond_conditionally
 from .models import PublicFiling
 from .pagination import COUNT_CAP, CappedPaginator
 from .services import public_changes, public_search

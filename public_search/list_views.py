@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_GET
 
+from beian.http_cache import DATA_MAX_AGE, etag_of, page_respond, public_cache, respond_conditionally
 from review.outbox import publish_on_commit
 
 from .forms import KIND_GENERATIVE, ListQueryForm
-from .http_cache import DATA_MAX_AGE, etag_of, page_respond, public_cache, respond_conditionally
 from .lists import (
     FIRST_YEAR,
     list_columns,

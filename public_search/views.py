@@ -11,13 +11,20 @@ from django.utils.html import escape
 from django.views.decorators.http import require_GET
 
 from algorithms.models import AlgorithmType, Role
+from beian.http_cache import (
+    IMAGE_MAX_AGE,
+    QR_MAX_AGE,
+    etag_of,
+    page_respond,
+    public_cache,
+    respond_conditionally,
+)
 from beian.input_fields import FIRST_YEAR
 from beian.throttling import rate_limited
 from filers.regions import provinces
 from review.api import number_check
 
 from .forms import NumberCheckForm, PublicSearchForm
-from .http_cache import IMAGE_MAX_AGE, QR_MAX_AGE, etag_of, page_respond, public_cache, respond_conditionally
 from .models import PublicFiling, PublicState
 from .pagination import CappedPaginator
 from .services import history_display, public_search, type_counts

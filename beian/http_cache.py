@@ -136,3 +136,20 @@ def public_cache(response: HttpResponseBase, max_age: int) -> HttpResponseBase:
     if 200 <= response.status_code < 300 or response.status_code == 304:
         patch_cache_control(response, public=True, max_age=max_age)
     return response
+
+
+def private_document(request: HttpRequest, content: bytes, *, content_type: str, filename: str):
+    """A document made for the signed-in reader (a pre-filled PDF template): its ETag is its content's
+    digest, so downloading it again is a 304; only the reader's browser keeps it, and revalidates it."""
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    def build() -> HttpResponse:
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+        return response
+
+    etag = etag_of("document", hashlib.sha256(content).hexdigest())
+    response = respond_conditionally(request, build, etag=etag)
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
