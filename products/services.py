@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from filers.models import Entity
-from review.deadlines import deadline_open
+from review.deadlines import deadline_open, deadlines_drop
 from review.models import DeadlineKind
 from review.services import row_lock, submission_perform, working_copy_edited
 from review.transitions import State
@@ -201,9 +201,11 @@ def product_delete_check(product: Product) -> None:
         raise ProductLocked(_("审核通过的产品不能删除；产品停止服务的，请将服务状态改为已终止。"))
 
 
+@transaction.atomic
 def product_delete(*, product: Product, actor) -> None:
     _refuse_if_covered(product, _("产品“%(name)s”") % {"name": product.name})
     product_delete_check(product)
+    deadlines_drop(obj=product)  # a submitted product's review deadline leaves the queue with it
     product.delete()
 
 

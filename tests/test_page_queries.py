@@ -80,3 +80,56 @@ def test_issue_17_each_page_makes_a_fixed_number_of_queries(
             with django_assert_num_queries(queries, info=f"{rule} {page} with {size} filings"):
                 response = client.get(address(filing, period))
             assert response.status_code == 200, (page, size)
+
+
+def test_rev_02_the_unfiltered_queue_never_reads_the_subjects_tables():
+    """The queue counts and pages open deadlines by kind; joining each kind's table (to check that the
+    subject exists) read all its rows, a million filings for a few thousand waiting (issue 17)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from review.selectors import review_queue
+
+    with CaptureQueriesContext(connection) as captured:
+        queue = review_queue(reviewer=ReviewerFactory())
+        queue.count()
+        list(queue[:25])
+    statements = [c["sql"] for c in captured.captured_queries if "review_deadline" in c["sql"]]
+    assert len(statements) == 2
+    for table in ("algorithms_filing", "products_product", "filers_entity"):
+        assert all(table not in sql for sql in statements), table
+
+
+def test_rev_02_a_withdrawn_products_deadline_leaves_the_queue_with_it():
+    from products.services import product_delete
+    from review.models import Deadline
+    from review.selectors import queue_items, review_queue
+
+    filer = FilerFactory()
+    complete_entity(filer, approve=True)
+    product = complete_product(filer)  # submitted: waiting for review, its deadline open
+    reviewer = ReviewerFactory()
+    assert review_queue(reviewer=reviewer).count() == 1
+    product_delete(product=product, actor=filer)
+    assert not Deadline.objects.filter(object_id=product.pk, content_type__model="product").exists()
+    queue = review_queue(reviewer=reviewer)
+    assert queue.count() == len(queue_items(deadlines=list(queue))) == 0
+
+
+def test_rev_02_the_migration_drops_deadlines_left_by_deleted_subjects():
+    import importlib
+
+    from django.apps import apps
+
+    from products.models import Product
+    from review.models import Deadline
+
+    filer = FilerFactory()
+    complete_entity(filer, approve=True)
+    product = complete_product(filer)
+    Product.objects.filter(pk=product.pk).delete()  # as product_delete did before deadlines_drop
+    assert Deadline.objects.filter(object_id=product.pk, content_type__model="product").exists()
+    migration = importlib.import_module("review.migrations.0007_drop_deadlines_of_deleted_subjects")
+    migration.drop_orphans(apps, None)
+    assert not Deadline.objects.filter(object_id=product.pk, content_type__model="product").exists()
+    assert Deadline.objects.filter(object_id=filer.entity.pk, content_type__model="entity").count() >= 1
