@@ -248,3 +248,40 @@ def test_pub_02_open_data_answers_304_and_may_be_kept_by_shared_caches(filing):
 def test_pub_02_the_browsable_api_is_not_kept_by_shared_caches(filing):
     response = APIClient().get(f"/api/v1/public/filings/{filing.pk}/?format=api")
     assert response.status_code == 200 and "public" not in _cache_control(response)
+
+
+# --- Announcements (PUB-04) -------------------------------------------------------------------------
+
+
+def test_pub_04_announcements_and_their_feed_answer_304_until_one_is_published(client):
+    from datetime import timedelta
+
+    from public_search.models import Announcement
+
+    first = Announcement.objects.create(
+        title="关于备案系统升级的通知", body="正文", published_at=timezone.now() - timedelta(days=1)
+    )
+    scheduled = Announcement.objects.create(
+        title="定时发布的公告", body="正文", published_at=timezone.now() + timedelta(days=1)
+    )
+    urls = [reverse("announcements:list"), first.get_absolute_url(), reverse("announcements:feed")]
+    etags = {}
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        etags[url] = response["ETag"]
+        again = client.get(url, HTTP_IF_NONE_MATCH=response["ETag"])
+        assert again.status_code == 304 and again.content == b"", url
+    feed = client.get(urls[2])
+    assert _cache_control(feed) == {"public", "max-age=300"} and {"accept-language", "cookie"} <= _vary(feed)
+    assert client.get(urls[2], HTTP_IF_MODIFIED_SINCE=feed["Last-Modified"]).status_code == 304
+
+    # The scheduled one's time comes (no row changes): the list and the feed are new, the page is not.
+    Announcement.objects.filter(pk=scheduled.pk).update(published_at=timezone.now() - timedelta(seconds=1))
+    assert client.get(urls[0], HTTP_IF_NONE_MATCH=etags[urls[0]]).status_code == 200
+    assert client.get(urls[1], HTTP_IF_NONE_MATCH=etags[urls[1]]).status_code == 304
+    assert client.get(urls[2], HTTP_IF_NONE_MATCH=etags[urls[2]]).status_code == 200
+    # An edit of the page's own announcement.
+    first.title = "关于备案系统升级的通知（更新）"
+    first.save()
+    assert client.get(urls[1], HTTP_IF_NONE_MATCH=etags[urls[1]]).status_code == 200
