@@ -133,3 +133,19 @@ def test_rev_02_the_migration_drops_deadlines_left_by_deleted_subjects():
     migration.drop_orphans(apps, None)
     assert not Deadline.objects.filter(object_id=product.pk, content_type__model="product").exists()
     assert Deadline.objects.filter(object_id=filer.entity.pk, content_type__model="entity").count() >= 1
+
+
+def test_pub_01_the_home_page_counts_the_filings_by_type_at_most_once_a_minute(client, settings):
+    """Counting a million filings by type is a scan of the table: the home page's counts are kept for
+    TYPE_COUNTS_SECONDS (issue 17)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(reverse("public_search:home")).status_code == 200
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(reverse("public_search:home")).status_code == 200
+    counted = [c["sql"] for c in first.captured_queries if "public_search_publicfiling" in c["sql"]]
+    assert len(counted) == 1 and "COUNT" in counted[0]
+    assert not [c for c in again.captured_queries if "public_search_publicfiling" in c["sql"]]
