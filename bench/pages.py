@@ -21,6 +21,7 @@ standard output, `<kind> n=<filings> p50_ms= p95_ms= p99_ms=`:
     review-item                      an item under review
     filer-filings, filer-filings-last  the big entity's filings, first and last page
     filer-dashboard                  the filer's workspace
+    home                             the home page (its counts by type kept for a minute)
     public-filing, public-filing-304 the public page, and a revalidation of it (If-None-Match)
     list-month                       the month with the most approvals, first page
     badge, badge-304                 the badge, and a revalidation of it
@@ -355,6 +356,7 @@ def run(args, bench_url: str, bench_name: str, env: dict, url: str, var_dir: str
         ("filer-filings", ["/filings/"] * total, getter(filer)),
         ("filer-filings-last", ["/filings/?page=last"] * total, getter(filer)),
         ("filer-dashboard", ["/account/"] * total, getter(filer)),
+        ("home", ["/"] * total, getter(anonymous)),
         ("public-filing", public_paths, getter(anonymous)),
         ("public-filing-304", public_paths, revalidate),
         ("list-month", [f"/lists/?period={month}"] * total, getter(anonymous)),
