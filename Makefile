@@ -1,5 +1,5 @@
 # make run  — install what is missing, migrate, load demo data, serve with worker and beat
-# make test — ruff, migrations check, the whole pytest suite
+# make test — ruff, migrations check, import contracts (lint-imports), the whole pytest suite
 # make bench — public search at scale in <db>_bench: DATABASE_URL required, BENCH_FILINGS (1000000), BENCH_ARGS
 # make bench-pages — every page at scale in <db>_pages_bench: DATABASE_URL required, BENCH_FILINGS (20000)
 PYTHON ?= python3
@@ -36,6 +36,7 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
 	$(BIN)/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 bench: install

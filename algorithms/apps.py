@@ -19,7 +19,6 @@ class AlgorithmsConfig(AppConfig):
                 key="filing",
                 model=Filing,
                 label=_("算法备案"),
-                region_lookup="entity__record_region_code",
                 entity_lookup="entity_id",
                 field_label=filing_field_label,
                 describe=filing_review_context,

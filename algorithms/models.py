@@ -87,8 +87,13 @@ class Filing(Reviewable):
         products = list(Product.objects.filter(pk__in=product_ids).order_by("created_at", "id"))
         return [self.entity, *products]
 
-    def review_recipients(self) -> list[str]:
-        return self.entity.review_recipients()
+    def review_account(self):
+        return self.entity.review_account()
+
+    def review_filer_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("algorithms:detail", args=[self.pk])
 
     def on_transition(self, transition, actor) -> None:
         from django.utils import timezone
@@ -107,8 +112,9 @@ class Filing(Reviewable):
         """REL-02: a first approval needs a number left for the entity and type (digits 18–20 hold 999)."""
         from django.utils.translation import gettext as _
 
-        from review.numbers import number_sequences_left
         from review.transitions import Action
+
+        from .numbers import number_sequences_left
 
         if transition.action == Action.APPROVE and not self.number and self.algo_type:
             if number_sequences_left(entity_id=self.entity_id, algo_type=self.algo_type) <= 0:
@@ -161,3 +167,41 @@ class Coverage(models.Model):
 
     def __str__(self) -> str:
         return str(self.product or self.path or self.function)
+
+
+# --- Filing-number allocation (NUM-01…03) -------------------------------------------------------
+
+
+class EntityCode(models.Model):
+    """Digits 7–13 of every number of one entity, assigned once (NUM-02)."""
+
+    entity = models.OneToOneField("filers.Entity", on_delete=models.PROTECT, related_name="number_code")
+    code = models.CharField(_("主体编码"), max_length=7, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "review_entitycode"  # made by the review app before issue 14 moved it here
+        verbose_name = _("主体编码")
+        verbose_name_plural = _("主体编码")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class NumberSequence(models.Model):
+    """Digits 18–20: the last sequence issued within one entity and algorithm type (NUM-02)."""
+
+    entity = models.ForeignKey("filers.Entity", on_delete=models.PROTECT, related_name="+")
+    algo_type = models.CharField(max_length=2)
+    last = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        db_table = "review_numbersequence"
+        verbose_name = _("编号序列")
+        verbose_name_plural = _("编号序列")
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "algo_type"], name="sequence_per_entity_type")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity_id}/{self.algo_type}: {self.last}"

@@ -248,6 +248,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # SEC-03: the embedded rate-limit counters of windows that have ended.
     "rate-counters-prune": {"task": "beian.rate_counters_prune", "schedule": 3600.0},
+    # REL-03: the keys that make a repeated create answer once, after a day.
+    "idempotency-keys-prune": {"task": "beian.idempotency_keys_prune", "schedule": 3600.0},
 }
 
 # --- REST API ----------------------------------------------------------------------

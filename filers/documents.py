@@ -21,7 +21,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from .regions import region_name, regions
+from beian.regions import region_name, regions
 
 logger = logging.getLogger(__name__)
 

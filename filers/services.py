@@ -9,10 +9,11 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 
-from review.services import submission_perform, working_copy_edited
+from beian.concurrency import version_bump, version_check
+from beian.regions import province_code as normalise_province
+from review.services import row_lock, submission_perform, working_copy_edited
 
 from .models import Attachment, AttachmentKind, Entity, Role, User
-from .regions import province_code as normalise_province
 from .tokens import activation_token_generator
 from .uploads import upload_check
 
@@ -143,50 +144,95 @@ REQUIRED_FIELDS = (
 
 
 def entity_missing(*, entity: Entity) -> list[tuple[str, str]]:
-    """What submission still needs, as (field, label) pairs in form order: one list, not one at a time."""
+    """What submission still needs, as (field, label) pairs in form order: one list, not one at a time —
+    the empty required fields, and the fields whose typed value is kept as a draft until its format is
+    right (REL-03)."""
     missing = []
     for name in REQUIRED_FIELDS:
         field = Entity._meta.get_field(name)
         value = getattr(entity, field.attname)
-        if value in (None, ""):
+        if value in (None, "") and name not in (entity.draft_input or {}):
             missing.append((name, str(field.verbose_name)))
+    for name in entity.draft_input or {}:
+        label = str(Entity._meta.get_field(name).verbose_name)
+        missing.append((name, _("%(label)s（格式不正确，请修改）") % {"label": label}))
     return missing
+
+
+def entity_label(name: str) -> str:
+    return str(Entity._meta.get_field(name).verbose_name)
+
+
+def _entity_values(entity: Entity, names) -> dict:
+    """What is saved now in these fields (a field's draft, where one is kept, as typed)."""
+    values = {}
+    for name in names:
+        if name in (entity.draft_input or {}):
+            values[name] = entity.draft_input[name]
+        else:
+            values[name] = getattr(entity, Entity._meta.get_field(name).attname)
+    return values
 
 
 @transaction.atomic
 def entity_save(
-    *, entity: Entity, actor, data: dict | None = None, attachments: dict | None = None
+    *,
+    entity: Entity,
+    actor,
+    data: dict | None = None,
+    attachments: dict | None = None,
+    draft_input: dict | None = None,
+    version: int | None = None,
 ) -> Entity:
-    """Save the working copy of 主体信息 without submitting (ENT-04), valid formats only.
+    """Save the working copy of 主体信息 without submitting (ENT-04).
 
-    Editable before review starts and after approval (the approved version stays
-    in force until the change is approved); refused while under review. Editing a
-    rejected item reopens it as a draft. A submitted item not yet claimed is
-    edited in place and its pending revision replaced.
+    `data` are fields whose format is right; `draft_input` (field → text as typed) those whose format is
+    not yet: they are kept as a draft, shown again at their fields and named at submission, so that
+    nothing typed is lost (REL-03, like the wizard's ALG-04). `version` is the version the edit was made
+    from: an edit made from an older one is refused (StaleEdit) and changes nothing.
+
+    Editable before review starts and after approval (the approved version stays in force until the
+    change is approved); refused while under review. Editing a rejected item reopens it as a draft. A
+    submitted item not yet claimed is edited in place and its pending revision replaced.
     """
+    row_lock(entity)
     if not entity.filer_may_edit:
         raise EntityLocked(_("主体信息正在审核中，审核结束前不能修改。"))
-    for name, value in (data or {}).items():
-        if name in ("uscc", "state") or name in Entity.ATTACHMENT_FIELDS:
+    data, draft_input = dict(data or {}), dict(draft_input or {})
+    sent = {name: value for name, value in {**data, **draft_input}.items() if name in Entity.EDITABLE_FIELDS}
+    version_check(entity, version, saved=_entity_values(entity, sent), yours=sent, labels=entity_label)
+    for name, value in data.items():
+        if (
+            name in ("uscc", "state")
+            or name in Entity.ATTACHMENT_FIELDS
+            or name not in Entity.EDITABLE_FIELDS
+        ):
             continue  # the USCC identifies the account; attachments come below
         setattr(entity, name, value)
+    drafts = {k: v for k, v in (entity.draft_input or {}).items() if k not in data}
+    drafts.update({k: str(v)[:2000] for k, v in draft_input.items() if k in Entity.EDITABLE_FIELDS})
+    entity.draft_input = drafts
     for name, attachment in (attachments or {}).items():
         if attachment is not None:
             if attachment.entity_id != entity.pk or attachment.kind != name:
                 raise ValidationError({name: _("附件不属于本主体或类型不符。")})
             setattr(entity, name, attachment)
-    entity.full_clean()
+    entity.full_clean(exclude=list(drafts))
+    version_bump(entity)
     entity.save()
     working_copy_edited(obj=entity, actor=actor)
     return entity
 
 
 @transaction.atomic
-def entity_submit(*, entity: Entity, actor) -> Entity:
+def entity_submit(*, entity: Entity, actor, version: int | None = None) -> Entity:
     """Submit 主体信息 for 主体审核 (ENT-04), or submit a change of approved information.
 
-    Refused with the whole list of what is missing when incomplete.
+    Refused with the whole list of what is missing when incomplete, and (StaleEdit) when made from a page
+    older than what is saved — a second click on 提交 included.
     """
+    row_lock(entity)
+    version_check(entity, version)
     missing = entity_missing(entity=entity)
     if missing:
         raise EntityIncomplete(missing)

@@ -15,11 +15,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from beian.http_cache import DATA_MAX_AGE, etag_of, public_cache, respond_conditionally
+from review.numbers import NUMBER_MAX_LENGTH
 
 from .forms import KIND_GENERATIVE, PublicFilingQuerySerializer, PublicListQuerySerializer
 from .models import PublicFiling
 from .pagination import COUNT_CAP, CappedPaginator
-from .services import public_changes, public_search
+from .services import number_check, public_changes, public_search
 
 
 class PublicFilingSerializer(serializers.ModelSerializer):
@@ -247,3 +248,39 @@ class PublicListApi(APIView):
         stamp = changed.isoformat() if changed else ""
         etag = etag_of("api-list", request.get_full_path(), request.get_host(), stamp, count)
         return open_data_respond(request, build, etag=etag, last_modified=changed)
+
+
+class NumberQuerySerializer(serializers.Serializer):
+    number = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=NUMBER_MAX_LENGTH,
+        help_text="with or without 网信算备/号, spaces allowed",
+    )
+
+
+class NumberCheckApi(APIView):
+    """NUM-04: is this a well-formed filing number, does it exist, and in what state? For anyone."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+    throttle_scope = "number_check"
+
+    @extend_schema(
+        parameters=[NumberQuerySerializer],
+        responses=inline_serializer(
+            "NumberCheck",
+            {
+                "number": serializers.CharField(allow_null=True),
+                "well_formed": serializers.BooleanField(),
+                "exists": serializers.BooleanField(),
+                "state": serializers.CharField(allow_null=True),
+                "url": serializers.CharField(allow_null=True),
+            },
+        ),
+    )
+    def get(self, request):
+        query = NumberQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(number_check(query.validated_data["number"], request=request))

@@ -20,14 +20,13 @@ from beian.http_cache import (
     respond_conditionally,
 )
 from beian.input_fields import FIRST_YEAR
+from beian.regions import provinces
 from beian.throttling import rate_limited
-from filers.regions import provinces
-from review.api import number_check
 
 from .forms import NumberCheckForm, PublicSearchForm
 from .models import PublicFiling, PublicState
 from .pagination import CappedPaginator
-from .services import history_display, public_search, type_counts
+from .services import history_display, number_check, public_search, type_counts
 
 PAGE_SIZE = 20
 BADGE_FONTS = "Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif"

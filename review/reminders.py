@@ -24,7 +24,7 @@ def _recipients(deadline: Deadline) -> list:
             )
         )
     subject = deadline.subject
-    account = getattr(getattr(subject, "entity", subject), "account", None) if subject is not None else None
+    account = subject.review_account() if subject is not None else None
     return [account] if account is not None else []
 
 

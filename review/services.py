@@ -175,6 +175,7 @@ def transition_perform(
     now = timezone.now()
     locked.state = move.target
     locked.state_changed_at = now
+    locked.version = (locked.version or 0) + 1  # REL-03: a page made before the move is out of date
     if move.target not in CLAIMED_STATES:
         locked.claimed_by, locked.claimed_at = None, None
     elif move.action in (Action.CLAIM, Action.REASSIGN):

@@ -51,7 +51,7 @@ def transition_notify(*, event_id: int) -> int:
     if event is None or event.subject is None:
         return 0
     subject = event.subject
-    account = getattr(getattr(subject, "entity", subject), "account", None)
+    account = subject.review_account()
     if account is None or event.action in (Action.REOPEN, Action.RELEASE, Action.REASSIGN):
         return 0
     if Notification.objects.filter(user=account, event=event).exists():
@@ -61,20 +61,8 @@ def transition_notify(*, event_id: int) -> int:
         values = {"title": str(subject), "state": State(event.to_state).label, "reason": event.reason}
         title = _(title_text) % values
         body = (_(body_text) % values) if body_text else ""
-    notify(user=account, title=title, body=body, url=_subject_url(subject), event=event)
+    notify(user=account, title=title, body=body, url=subject.review_filer_url(), event=event)
     return 1
-
-
-def _subject_url(subject) -> str:
-    from django.urls import reverse
-
-    from .registry import kind_of
-
-    return {
-        "entity": reverse("filers:entity"),
-        "product": reverse("products:list"),
-        "filing": reverse("algorithms:detail", args=[subject.pk]),
-    }[kind_of(subject).key]
 
 
 def notification_email_send(*, notification_id: int) -> int:

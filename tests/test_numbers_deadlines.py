@@ -12,10 +12,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from algorithms.models import Filing
+from algorithms.numbers import number_issue
 from algorithms.services import filing_save_step, filing_submit
 from review.deadlines import deadline_compute, working_days_left
 from review.models import Deadline, DeadlineKind, Notification
-from review.numbers import check_digit, number_compose, number_issue, number_parse
+from review.numbers import check_digit, number_compose, number_parse
 from review.reminders import reminders_send
 from review.services import transition_perform
 from review.tasks import sweep

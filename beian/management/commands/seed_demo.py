@@ -13,11 +13,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from stdnum.cn import uscc
 
+from algorithms.numbers import number_issue
 from algorithms.services import filing_create, filing_save_step, filing_submit
 from filers.models import Entity, Role, User
 from filers.services import attachment_store, entity_save, entity_submit
 from products.services import function_create, path_create, product_create, product_submit
-from review.numbers import number_issue
 from review.services import transition_perform
 from review.transitions import Action
 
