@@ -129,7 +129,7 @@ def test_rev_02_the_migration_drops_deadlines_left_by_deleted_subjects():
     product = complete_product(filer)
     Product.objects.filter(pk=product.pk).delete()  # as product_delete did before deadlines_drop
     assert Deadline.objects.filter(object_id=product.pk, content_type__model="product").exists()
-    migration = importlib.import_module("review.migrations.0007_drop_deadlines_of_deleted_subjects")
+    migration = importlib.import_module("review.migrations.0008_drop_deadlines_of_deleted_subjects")
     migration.drop_orphans(apps, None)
     assert not Deadline.objects.filter(object_id=product.pk, content_type__model="product").exists()
     assert Deadline.objects.filter(object_id=filer.entity.pk, content_type__model="entity").count() >= 1

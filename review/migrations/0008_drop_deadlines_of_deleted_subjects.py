@@ -23,7 +23,7 @@ def drop_orphans(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("review", "0006_outbox"),
+        ("review", "0007_number_allocation_moves_to_algorithms"),
     ]
 
     operations = [migrations.RunPython(drop_orphans, migrations.RunPython.noop)]
