@@ -285,3 +285,29 @@ def test_pub_04_announcements_and_their_feed_answer_304_until_one_is_published(c
     first.title = "关于备案系统升级的通知（更新）"
     first.save()
     assert client.get(urls[1], HTTP_IF_NONE_MATCH=etags[urls[1]]).status_code == 200
+
+
+def test_pub_03_a_message_waiting_for_the_reader_turns_validation_off(rf):
+    """A page that shows a message (after signing out, say) is not the page the ETag covers: it is
+    rendered, and the next request revalidates as usual."""
+    from django.contrib import messages
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.signed_cookies import SessionStore
+    from django.http import HttpResponse
+
+    from beian.http_cache import page_respond
+
+    def request():
+        made = rf.get("/public/filing/1/")
+        made.user, made.session = AnonymousUser(), SessionStore()
+        made._messages = FallbackStorage(made)
+        return made
+
+    quiet = page_respond(request(), lambda: HttpResponse("page"), "filing", 1)
+    assert quiet.has_header("ETag") and "private" in _cache_control(quiet)
+
+    told = request()
+    messages.info(told, "您已退出登录。")
+    response = page_respond(told, lambda: HttpResponse("page"), "filing", 1)
+    assert not response.has_header("ETag") and {"private", "no-cache"} <= _cache_control(response)
