@@ -71,3 +71,17 @@ def test_ent_02_a_cache_that_is_down_costs_a_layout_not_the_download(client, set
     client.force_login(FilerFactory())
     response = client.get(reverse("filers:entity_document", args=["commitment_letter"]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_alg_02_a_filings_template_is_laid_out_once_while_its_draft_is_unchanged(client, layouts):
+    from .builders import complete_entity, complete_filing, complete_product
+
+    filer = FilerFactory()
+    complete_entity(filer, approve=True)
+    filing = complete_filing(filer, complete_product(filer, approve=True), submit=False)
+    client.force_login(filer)
+    url = reverse("algorithms:document", args=[filing.pk, "self_assessment"])
+    first = client.get(url)
+    assert first.status_code == 200 and first.content.startswith(b"%PDF") and len(layouts) == 1
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b"" and len(layouts) == 1
