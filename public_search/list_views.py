@@ -114,7 +114,9 @@ def list_page(request):
 
     # Issue 17: a reader revalidating a page of a list that has not changed gets 304, nothing rendered.
     stamp = changed.isoformat() if changed else ""
-    return page_respond(request, build, "list", period, generative, request.GET.get("page", ""), stamp, count)
+    # Which downloads the worker makes follows from the count and the limits: the page says so.
+    parts = (period, generative, request.GET.get("page", ""), stamp, count, _background(count))
+    return page_respond(request, build, "list", *parts)
 
 
 def _attachment(content: bytes, *, fmt: str, filename: str) -> HttpResponse:
