@@ -84,6 +84,12 @@ class Field:
     input_name: str = ""
     page_attrs: str = ""  # e.g. data-supporter-only: shown by wizard.js for one role
     half: bool = False  # a short field: two to a row on wide screens
+    soft_limit: int = 0  # a length with a reason (主要用途: one or two sentences), counted at the field
+
+    @property
+    def shown_limit(self) -> int:
+        """ALG-13: the limit the field's counter shows."""
+        return self.soft_limit or self.limit
 
     @property
     def input(self) -> str:
@@ -119,6 +125,7 @@ class Field:
 class Section:
     title: Promise
     fields: tuple[Field, ...]
+    preview: bool = False  # ALG-12: shown beside a live preview of the public page (its public fields)
 
     def blocks(self) -> list[list[Field]]:
         """The fields in page order, consecutive half-width ones together (one grid row set)."""
@@ -162,6 +169,11 @@ def _short_main_use(value: str) -> str | None:
 
 def _supporter(basic: Basic) -> bool:
     return basic.get("role") == Role.SUPPORTER
+
+
+def _generative(basic: Basic) -> bool:
+    """ALG-02: the 角色 is asked of 生成合成类 (深度合成) filings only; any other is a service provider's."""
+    return basic.get("algo_type") == AlgorithmType.GENERATION
 
 
 def _domains() -> list[tuple[str, str]]:
@@ -208,7 +220,10 @@ BASIC = Step(
                     half=True,
                     widget="radio",
                     choices=lambda: list(Role.choices),
+                    required=_generative,
                     missing=gettext_lazy("请选择备案主体的角色。"),
+                    help=gettext_lazy("仅生成合成类（深度合成）算法需选择；其他类型均为服务提供者。"),
+                    page_attrs="data-generative-only",
                 ),
                 Field(
                     "basic.main_use",
@@ -216,7 +231,7 @@ BASIC = Step(
                     widget="textarea",
                     help=gettext_lazy("一两句话：应用于…场景，根据…，推荐/生成…"),
                     check=_short_main_use,
-                    public="purpose",
+                    soft_limit=200,
                 ),
                 Field(
                     "basic.tech_service_mode",
@@ -229,6 +244,40 @@ BASIC = Step(
                     page_attrs="data-supporter-only",
                 ),
             ),
+        ),
+        Section(
+            gettext_lazy("拟公示内容"),
+            (
+                Field(
+                    "basic.public_principle",
+                    gettext_lazy("算法基本原理"),
+                    widget="textarea",
+                    public="principle",
+                    help=gettext_lazy("用公众能读懂的话说明算法如何工作，不必写出模型细节。"),
+                ),
+                Field(
+                    "basic.public_mechanism",
+                    gettext_lazy("算法运行机制"),
+                    widget="textarea",
+                    public="mechanism",
+                    help=gettext_lazy("算法依据哪些信息、按什么规则产生结果，以及用户可以如何干预。"),
+                ),
+                Field(
+                    "basic.public_scenarios",
+                    gettext_lazy("算法应用场景"),
+                    widget="textarea",
+                    public="scenarios",
+                    help=gettext_lazy("算法用在哪些产品、哪些功能中。"),
+                ),
+                Field(
+                    "basic.public_purpose",
+                    gettext_lazy("算法目的意图"),
+                    widget="textarea",
+                    public="purpose",
+                    help=gettext_lazy("使用该算法想达到的目的。"),
+                ),
+            ),
+            preview=True,
         ),
     ),
 )
@@ -247,7 +296,6 @@ DETAILS = Step(
                     gettext_lazy("使用场景"),
                     widget="textarea",
                     limit=LONG,
-                    public="scenarios",
                 ),
                 Field(
                     "details.input_modality",
@@ -322,7 +370,6 @@ DETAILS = Step(
                     widget="textarea",
                     limit=LONG,
                     input_name="model_principle",
-                    public="principle",
                 ),
                 Field(
                     "details.model.training_sets",
@@ -344,7 +391,6 @@ DETAILS = Step(
                     rows=4,
                     limit=LONG,
                     help=gettext_lazy("召回、排序、过滤、人工干预等规则及其运行方式。"),
-                    public="mechanism",
                 ),
             ),
         ),

@@ -78,6 +78,8 @@ def declared_sections(step: int, data: dict, errors: dict[str, list[str]]) -> li
         sections.append(
             {
                 "title": section.title,
+                "preview": section.preview,
+                "fields": [item(f) for f in section.fields],
                 "table": item(table) if table else None,
                 "blocks": [[item(f) for f in block] for block in section.blocks()],
             }

@@ -9,13 +9,18 @@ from review.models import Reviewable
 
 
 class AlgorithmType(models.TextChoices):
-    """ALG-02: the codes appear in filing numbers (NUM-02, digits 14–15)."""
+    """ALG-02: the regulation's five types (《互联网信息服务算法推荐管理规定》第二条).
+
+    This is the one table of their codes, which appear in filing numbers (NUM-02, digits 14–15). Which
+    digit the CAC gives which type cannot be settled from public sources (published numbers carry 01–06);
+    the number check judges only the format and the check digit (NUM-04). 05 is not given: the filings
+    once typed 信息检索类 (04) and 内容过滤类 (05) are 检索过滤类 (04) since algorithms.0007, their numbers
+    unchanged."""
 
     GENERATION = "01", _("生成合成类")
     PERSONALISED_PUSH = "02", _("个性化推送类")
     RANKING = "03", _("排序精选类")
-    RETRIEVAL = "04", _("信息检索类")
-    FILTERING = "05", _("内容过滤类")
+    RETRIEVAL_FILTERING = "04", _("检索过滤类")
     SCHEDULING = "06", _("调度决策类")
 
 
@@ -56,6 +61,9 @@ class Filing(Reviewable):
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     number = models.CharField(_("备案编号"), max_length=21, null=True, blank=True, unique=True)
     terminated_on = models.DateField(_("服务终止日期"), null=True, blank=True)
+    # ALG-12: the 拟公示内容 was filled from the text the public used to be shown (算法策略 and the like) when
+    # the four headings became fields; the filer is asked to rewrite it for the public at the next save.
+    disclosure_prefilled = models.BooleanField(_("拟公示内容待确认"), default=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:

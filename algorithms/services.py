@@ -61,6 +61,15 @@ def filing_create(*, entity: Entity, actor) -> Filing:
     )
 
 
+def _role_rule(basic: dict) -> dict:
+    """ALG-02: only a 生成合成类 (深度合成) filing says whether its entity is the provider or a technical
+    supporter; any other filing is a service provider's, and has no 技术服务方式."""
+    if basic.get("algo_type") != AlgorithmType.GENERATION:
+        basic["role"] = Role.PROVIDER
+        basic["tech_service_mode"] = ""
+    return basic
+
+
 def _derive_columns(filing: Filing) -> None:
     basic = filing.data.get("basic", {})
     filing.name = str(basic.get("name") or "").strip()[:100]
@@ -102,7 +111,8 @@ def filing_save_step(
     _edit_check(filing)
     data = dict(filing.data or {})
     if basic is not None:
-        data["basic"] = declarations.normalise(1, basic)
+        data["basic"] = _role_rule(declarations.normalise(1, basic))
+        filing.disclosure_prefilled = False  # the filer has seen and saved the 拟公示内容
     if details is not None:
         data["details"] = declarations.normalise(2, details)
     filing.data = data
