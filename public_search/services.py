@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 from django.conf import settings
@@ -20,6 +21,8 @@ from review.selectors import review_history
 from review.transitions import Action, State
 
 from .models import PublicFiling, PublicGram, PublicState
+
+logger = logging.getLogger(__name__)
 
 _SEPARATORS = re.compile(r"[\s\u3000]+")
 
@@ -388,15 +391,32 @@ def public_changes(*, since, after_id: int | None = None) -> QuerySet[PublicFili
     return changes.order_by("changed_at", "filing_id")
 
 
+# The home page's counts are up to this old: counting a million filings by type costs a scan of the
+# table (issue 17), and nobody needs the count of the last minute.
+TYPE_COUNTS_SECONDS = 60
+_TYPE_COUNTS_KEY = "public:type_counts"
+
+
 def type_counts() -> list[tuple[str, str, int]]:
-    """Filings in force by type, for the home page."""
+    """Filings in force by type, for the home page: counted at most once a minute."""
+    from django.core.cache import cache
     from django.db.models import Count
 
-    counts = dict(
-        PublicFiling.objects.filter(state=PublicState.APPROVED)
-        .values_list("algo_type")
-        .annotate(n=Count("pk"))
-    )
+    try:
+        counts = cache.get(_TYPE_COUNTS_KEY)
+    except Exception:  # a cache that is down costs a count, never the page
+        logger.warning("cache unavailable for the home page's counts", exc_info=True)
+        counts = None
+    if counts is None:
+        counts = dict(
+            PublicFiling.objects.filter(state=PublicState.APPROVED)
+            .values_list("algo_type")
+            .annotate(n=Count("pk"))
+        )
+        try:
+            cache.set(_TYPE_COUNTS_KEY, counts, TYPE_COUNTS_SECONDS)
+        except Exception:
+            logger.warning("cache unavailable for the home page's counts", exc_info=True)
     return [(code, label, counts.get(code, 0)) for code, label in AlgorithmType.choices]
 
 
