@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from algorithms import declarations
 from algorithms.models import AlgorithmType, Filing, Role
+from beian.input_fields import FIRST_YEAR, last_year
 from review.diff import revision_diff
 from review.models import ReviewEvent
 from review.numbers import number_parse
@@ -377,6 +379,26 @@ def public_search(
         )
         return queryset.annotate(relevance=exact).order_by("relevance", "-approved_on", "-filing_id")
     return queryset.order_by("-approved_on", "-filing_id")
+
+
+def published_years() -> list[int]:
+    """The years the search's 备案年份 filter offers (PUB-02), newest first: each year in which a filing
+    now public was first approved, and this year. Only years a filter may name (FIRST_YEAR to next year)
+    are asked, each as one probe of the approved_on index, all in one query: no scan of the table."""
+    candidates = range(FIRST_YEAR, last_year() + 1)
+    probes = {
+        f"y{year}": Exists(
+            PublicFiling.objects.filter(
+                approved_on__gte=date(year, 1, 1), approved_on__lt=date(year + 1, 1, 1)
+            )
+        )
+        for year in candidates
+    }
+    # No row at all: nothing is public, so no year has a filing.
+    found = PublicFiling.objects.order_by().annotate(**probes).values(*probes).first() or {}
+    return sorted(
+        {year for year in candidates if found.get(f"y{year}")} | {timezone.localdate().year}, reverse=True
+    )
 
 
 def public_changes(*, since, after_id: int | None = None) -> QuerySet[PublicFiling]:
