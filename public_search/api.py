@@ -18,7 +18,7 @@ from review.numbers import NUMBER_MAX_LENGTH
 from .forms import KIND_GENERATIVE, PublicFilingQuerySerializer, PublicListQuerySerializer
 from .models import PublicFiling
 from .pagination import COUNT_CAP, CappedPaginator
-from .services import number_check, public_changes, public_search
+from .services import QueryResults, number_check, public_changes, public_search
 
 
 class PublicFilingSerializer(serializers.ModelSerializer):
@@ -121,7 +121,7 @@ class PublicFilingListApi(APIView):
         params = query.validated_data
         if params["modified_since"] is not None:
             return self._sync(request, params["modified_since"], params["after_id"])
-        queryset = public_search(
+        results = public_search(
             q=params["q"],
             algo_type=params["type"],
             role=params["role"],
@@ -131,7 +131,7 @@ class PublicFilingListApi(APIView):
             sort=params["sort"],
         )
         paginator = SearchPagination()
-        page = paginator.paginate_queryset(queryset, request, view=self)
+        page = paginator.paginate_queryset(results, request, view=self)
         return paginator.get_paginated_response(
             PublicFilingSerializer(page, many=True, context={"request": request}).data
         )
@@ -150,7 +150,7 @@ class PublicFilingListApi(APIView):
             next_link = request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
         # The count of what is left from this point on, capped like a search's.
         return _page_response(
-            CappedPaginator(changes, size),
+            CappedPaginator(QueryResults(changes), size),
             next_link,
             None,
             PublicFilingSerializer(rows, many=True, context={"request": request}).data,
