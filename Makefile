@@ -5,6 +5,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Settings have DEBUG off unless it is set. These targets are the developer's (runserver serves static files
+# through whitenoise's finders only with DEBUG on): they run with DEBUG=1 unless the caller sets DEBUG.
+export DEBUG ?= 1
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 

@@ -28,6 +28,7 @@ from review.transitions import State
 from . import declarations, documents
 from .forms import CoverageForm, FilingCancelForm, StepTextForm, declared_sections
 from .models import AlgorithmType, Filing
+from .selectors import filing_edit_label
 from .services import (
     STEPS,
     FilingIncomplete,
@@ -356,6 +357,7 @@ def _detail_page(request, filing: Filing, *, cancel_form: FilingCancelForm | Non
             "snapshot": filing_snapshot(filing=filing),
             "approved": approved,
             "has_changes": filing_has_changes(filing=filing),
+            "edit_label": filing_edit_label(filing=filing),
             "history": filer_history(obj=filing),
             "today": timezone.localdate().isoformat(),
             "cancel_form": cancel_form,

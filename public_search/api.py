@@ -20,7 +20,7 @@ from review.numbers import NUMBER_MAX_LENGTH
 from .forms import KIND_GENERATIVE, PublicFilingQuerySerializer, PublicListQuerySerializer
 from .models import PublicFiling
 from .pagination import COUNT_CAP, CappedPaginator
-from .services import number_check, public_changes, public_search
+from .services import QueryResults, number_check, public_changes, public_search
 
 
 class PublicFilingSerializer(serializers.ModelSerializer):
@@ -125,7 +125,7 @@ class PublicFilingListApi(APIView):
             return self._sync(request, params["modified_since"], params["after_id"])
         # A search is not given validators: its answer depends on the whole table, which no cheap
         # query summarises; a re-user keeping a copy syncs with modified_since instead.
-        queryset = public_search(
+        results = public_search(
             q=params["q"],
             algo_type=params["type"],
             role=params["role"],
@@ -135,7 +135,7 @@ class PublicFilingListApi(APIView):
             sort=params["sort"],
         )
         paginator = SearchPagination()
-        page = paginator.paginate_queryset(queryset, request, view=self)
+        page = paginator.paginate_queryset(results, request, view=self)
         return paginator.get_paginated_response(
             PublicFilingSerializer(page, many=True, context={"request": request}).data
         )
@@ -147,7 +147,7 @@ class PublicFilingListApi(APIView):
         follows: exactly what the answer is made of. A 304 saves the serialising."""
         size = PublicPagination().get_page_size(request)
         changes = public_changes(since=since, after_id=after_id)
-        paginator = CappedPaginator(changes, size)
+        paginator = CappedPaginator(QueryResults(changes), size)
         found = list(changes.defer("grams")[: size + 1])
         count = paginator.shown_count  # counted once: the validator's and the answer's
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.html import escape
 from django.views.decorators.http import require_GET
 
@@ -19,14 +19,13 @@ from beian.http_cache import (
     public_cache,
     respond_conditionally,
 )
-from beian.input_fields import FIRST_YEAR
 from beian.regions import provinces
 from beian.throttling import rate_limited
 
 from .forms import NumberCheckForm, PublicSearchForm
 from .models import PublicFiling, PublicState
 from .pagination import CappedPaginator
-from .services import history_display, number_check, public_search, type_counts
+from .services import history_display, number_check, public_search, published_years, type_counts
 
 PAGE_SIZE = 20
 BADGE_FONTS = "Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif"
@@ -52,7 +51,7 @@ def search(request):
         "roles": Role.choices,
         "provinces": provinces(),
         "states": PublicState.choices,
-        "years": range(timezone.localdate().year, FIRST_YEAR - 1, -1),
+        "years": published_years(),
     }
     if not form.is_valid():
         return render(request, "public_search/search.html", {**context, "searched": False}, status=400)
