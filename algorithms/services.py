@@ -318,7 +318,9 @@ def filing_submit(*, filing: Filing, actor, commitment: bool, version: int | Non
 
 @transaction.atomic
 def filing_cancel(*, filing: Filing, actor, terminated_on: date, version: int | None = None) -> Filing:
-    """ALG-10 注销: cancel an approved filing; the termination date starts DL-03's 20 working days."""
+    """ALG-10 申请注销: apply for the cancellation of an approved filing, with the day the service ended
+    (DL-03's 20 working days count from it); the office confirms or refuses it (REV-01), and until then the
+    filing stays in force."""
     row_lock(filing)
     version_check(filing, version)
     if terminated_on > timezone.localdate():

@@ -370,7 +370,8 @@ def _detail_page(request, filing: Filing, *, cancel_form: FilingCancelForm | Non
 @filer_required
 @require_POST
 def filing_cancel_view(request, pk: int):
-    """注销 after confirmation, with the date the service terminated (ALG-10, DL-03)."""
+    """申请注销 after confirmation, with the date the service terminated (ALG-10, DL-03); the office
+    confirms it (REV-01) and until then the filing stays in force."""
     filing = _own_filing(request, pk)
     form = FilingCancelForm(request.POST)
     if not form.is_valid():  # SEC-05: the detail page again, the errors at their fields, the date kept
@@ -389,5 +390,5 @@ def filing_cancel_view(request, pk: int):
     except TransitionError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("备案已注销。"))
+        messages.success(request, _("注销申请已提交。网信部门确认前，备案继续有效。"))
     return redirect(reverse("algorithms:detail", kwargs={"pk": filing.pk}))

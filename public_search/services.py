@@ -144,7 +144,7 @@ def _public_history(filing: Filing) -> tuple[list[dict], str]:
                     )
                     remark = _("变更内容：%(fields)s") % {"fields": detail}
             previous = data
-        elif event.action in (Action.CANCEL, Action.OFFICE_CANCEL):
+        elif event.action in (Action.CONFIRM_CANCEL, Action.OFFICE_CANCEL):
             item = {"date": when, "event": "cancelled", "label": str(HISTORY_LABELS["cancelled"])}
             if event.action == Action.OFFICE_CANCEL:
                 item["detail"] = event.reason  # REV-05: the office's reason is public

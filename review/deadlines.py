@@ -171,10 +171,14 @@ def deadlines_on_transition(obj, move) -> None:
     if move.action in (Action.SUBMIT, Action.MODIFY):
         deadline_meet(obj=obj, kinds=(DeadlineKind.LAUNCH, DeadlineKind.CHANGE))
         deadline_open(obj=obj, kind=DeadlineKind.REVIEW, starts_on=today)
-    elif move.action in (Action.APPROVE, Action.REJECT, Action.MARK_INCOMPLETE):
+    elif move.action in (Action.APPROVE, Action.REJECT, Action.MARK_INCOMPLETE, Action.REFUSE_CANCEL):
         deadline_meet(obj=obj, kinds=(DeadlineKind.REVIEW,))
     elif move.action == Action.CANCEL:
+        # DL-03 is met by applying; the office's confirmation is a review like any other (DL-04).
         deadline_meet(obj=obj, kinds=(DeadlineKind.TERMINATION,))
+        deadline_open(obj=obj, kind=DeadlineKind.REVIEW, starts_on=today)
+    elif move.action == Action.CONFIRM_CANCEL:
+        deadline_meet(obj=obj, kinds=tuple(DeadlineKind.values))
     elif move.action in (Action.REVOKE, Action.OFFICE_CANCEL):
         deadline_meet(obj=obj, kinds=tuple(DeadlineKind.values))
 

@@ -13,7 +13,7 @@ from .registry import kind_for, kinds
 from .transitions import Action, State
 
 REASON_MAX = 2000
-QUEUE_STATES = (State.SUBMITTED, State.UNDER_REVIEW, State.MODIFIED, State.RE_REVIEW)
+QUEUE_STATES = (State.SUBMITTED, State.UNDER_REVIEW, State.MODIFIED, State.RE_REVIEW, State.CANCEL_REQUESTED)
 
 
 def queue_kind_choices() -> list[tuple[str, str]]:

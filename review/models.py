@@ -100,7 +100,13 @@ class Reviewable(models.Model):
     @property
     def filer_may_edit(self) -> bool:
         """ENT-04/PRD-05: editable before review and after approval (as a change); not during review."""
-        return self.state not in (State.UNDER_REVIEW, State.RE_REVIEW, State.CANCELLED, State.REVOKED)
+        return self.state not in (
+            State.UNDER_REVIEW,
+            State.RE_REVIEW,
+            State.CANCEL_REQUESTED,
+            State.CANCELLED,
+            State.REVOKED,
+        )
 
     def revision_data(self) -> dict:
         """The JSON snapshot of the working copy that a submission freezes."""

@@ -38,7 +38,9 @@ MESSAGES = {
     Action.APPROVE: ("“%(title)s”已审核通过。", ""),
     Action.REJECT: ("“%(title)s”未通过审核。", "审核意见：%(reason)s"),
     Action.MARK_INCOMPLETE: ("“%(title)s”材料不齐全，请补充后重新提交。", "需补充：%(reason)s"),
-    Action.CANCEL: ("“%(title)s”已注销。", ""),
+    Action.CANCEL: ("已收到“%(title)s”的注销申请，网信部门确认前备案继续有效。", ""),
+    Action.CONFIRM_CANCEL: ("“%(title)s”已注销。", ""),
+    Action.REFUSE_CANCEL: ("“%(title)s”的注销申请未获同意，备案继续有效。", "理由：%(reason)s"),
     Action.OFFICE_CANCEL: ("“%(title)s”已被网信部门注销。", "理由：%(reason)s"),
     Action.REVOKE: ("“%(title)s”已被网信部门撤销。", "理由：%(reason)s"),
 }

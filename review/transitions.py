@@ -24,6 +24,7 @@ class State(models.TextChoices):
     REJECTED = "rejected", _("未通过")
     MODIFIED = "modified", _("变更待审核")
     RE_REVIEW = "re_review", _("变更审核中")
+    CANCEL_REQUESTED = "cancel_requested", _("注销申请审核中")
     CANCELLED = "cancelled", _("已注销")
     REVOKED = "revoked", _("已撤销")
 
@@ -36,7 +37,9 @@ class Action(models.TextChoices):
     MARK_INCOMPLETE = "mark_incomplete", _("材料不齐全")
     REOPEN = "reopen", _("修改后重新提交")
     MODIFY = "modify", _("申请变更")
-    CANCEL = "cancel", _("注销")
+    CANCEL = "cancel", _("申请注销")
+    CONFIRM_CANCEL = "confirm_cancel", _("确认注销")
+    REFUSE_CANCEL = "refuse_cancel", _("不予注销")
     OFFICE_CANCEL = "office_cancel", _("网信部门注销")
     REVOKE = "revoke", _("撤销")
     RELEASE = "release", _("释放")
@@ -93,7 +96,11 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(S.RE_REVIEW, A.RELEASE, S.MODIFIED, Side.REVIEWER, holder=H.CLAIMANT_OR_SUPERVISOR),
     Transition(S.RE_REVIEW, A.REASSIGN, S.RE_REVIEW, Side.REVIEWER, holder=H.SUPERVISOR),
-    Transition(S.APPROVED, A.CANCEL, S.CANCELLED, Side.FILER),
+    # ALG-10, REV-01: 申请注销 — the filer applies, the office confirms; until then the filing stays in force.
+    # A refusal (with reasons) leaves it approved. Any reviewer in scope decides: nothing to claim.
+    Transition(S.APPROVED, A.CANCEL, S.CANCEL_REQUESTED, Side.FILER),
+    Transition(S.CANCEL_REQUESTED, A.CONFIRM_CANCEL, S.CANCELLED, Side.REVIEWER),
+    Transition(S.CANCEL_REQUESTED, A.REFUSE_CANCEL, S.APPROVED, Side.REVIEWER, reason_required=True),
     Transition(S.APPROVED, A.OFFICE_CANCEL, S.CANCELLED, Side.REVIEWER, reason_required=True),
     Transition(S.APPROVED, A.REVOKE, S.REVOKED, Side.REVIEWER, reason_required=True),
 )

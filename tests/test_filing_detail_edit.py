@@ -24,6 +24,7 @@ BUTTON = {
     State.REJECTED: "继续填报",
     State.MODIFIED: "修改",
     State.RE_REVIEW: "",
+    State.CANCEL_REQUESTED: "",  # ALG-10: frozen while the office decides the 申请注销
     State.CANCELLED: "",
     State.REVOKED: "",
 }

@@ -24,6 +24,7 @@ from algorithms.services import (
     filing_submit,
 )
 from products.services import function_create, path_create, product_submit
+from public_search.models import PublicFiling
 from review.services import transition_perform
 from review.transitions import Action, State
 
@@ -380,7 +381,34 @@ def test_alg_10_detail_shows_data_state_history_and_cancels_after_confirmation(c
         {"terminated_on": (today - timedelta(days=3)).isoformat(), "confirm": "on"},
     )
     filing.refresh_from_db()
-    assert filing.state == State.CANCELLED and filing.terminated_on == today - timedelta(days=3)
+    # ALG-10 (corrected): 申请注销 — applied for, in force until the office confirms it (REV-01).
+    assert filing.state == State.CANCEL_REQUESTED and filing.terminated_on == today - timedelta(days=3)
+    assert PublicFiling.objects.get(pk=filing.pk).state == "approved"
+    html = client.get(reverse("algorithms:detail", args=[filing.pk])).content.decode()
+    assert "注销申请已提交，等待网信部门确认" in html and "继续填报" not in html
+    reviewer = ReviewerFactory()
+    transition_perform(obj=filing, action=Action.CONFIRM_CANCEL, actor=reviewer)
+    filing.refresh_from_db()
+    assert filing.state == State.CANCELLED
+    assert PublicFiling.objects.get(pk=filing.pk).state == "cancelled"
+
+
+def test_alg_10_a_refused_cancellation_leaves_the_filing_approved_and_says_why(
+    ready, django_capture_on_commit_callbacks
+):
+    filer, product = ready
+    filing = approve_item(complete_filing(filer, product))
+    filing_cancel(filing=filing, actor=filer, terminated_on=timezone.localdate())
+    reviewer = ReviewerFactory()
+    with pytest.raises(Exception, match="理由|原因|reason"):
+        transition_perform(obj=filing, action=Action.REFUSE_CANCEL, actor=reviewer)
+    with django_capture_on_commit_callbacks(execute=True):  # REV-03: the reasons reach the filer
+        transition_perform(obj=filing, action=Action.REFUSE_CANCEL, actor=reviewer, reason="该服务仍在运营。")
+    filing.refresh_from_db()
+    assert filing.state == State.APPROVED
+    from review.models import Notification
+
+    assert Notification.objects.filter(user=filer, body__contains="该服务仍在运营。").exists()
 
 
 def test_alg_10_a_termination_date_in_the_future_is_refused(ready):

@@ -113,6 +113,8 @@ def test_rev_01_filer_moves_for_each_kind_through_the_services(kind, filer):
     transition_perform(obj=obj, action=Action.CLAIM, actor=reviewer)
     transition_perform(obj=obj, action=Action.APPROVE, actor=reviewer)
     transition_perform(obj=obj, action=Action.CANCEL, actor=filer)
+    assert obj.state == State.CANCEL_REQUESTED  # ALG-10: applied for; the office confirms
+    transition_perform(obj=obj, action=Action.CONFIRM_CANCEL, actor=reviewer)
     assert obj.state == State.CANCELLED
 
 
@@ -376,6 +378,12 @@ def test_rev_01_cancel_through_the_api(filer):
         == 200
     )
     filing.refresh_from_db()
-    assert filing.state == State.CANCELLED
+    assert filing.state == State.CANCEL_REQUESTED
     again = api.post(f"/api/v1/filings/{filing.pk}/cancel/", {"terminated_on": today}, format="json")
     assert again.status_code == 409
+    office = APIClient()
+    office.force_authenticate(ReviewerFactory())
+    confirmed = office.post(
+        f"/api/v1/review/filing/{filing.pk}/act/", {"action": "confirm_cancel"}, format="json"
+    )
+    assert confirmed.status_code == 200 and confirmed.json()["to"] == State.CANCELLED

@@ -142,7 +142,8 @@ def test_rev_03_moves_that_need_a_reason_refuse_a_blank_one(actors, move):
 
 def test_rev_01_the_table_covers_the_issue_flow():
     """draft → submitted → under_review → approved | rejected; rejected → draft;
-    approved → modified → re_review → approved | rejected; approved → cancelled | revoked."""
+    approved → modified → re_review → approved | rejected; approved → cancel_requested → cancelled (or
+    back to approved); approved → cancelled | revoked by the office."""
     expected = {
         (State.DRAFT, State.SUBMITTED),
         (State.SUBMITTED, State.UNDER_REVIEW),
@@ -153,8 +154,12 @@ def test_rev_01_the_table_covers_the_issue_flow():
         (State.MODIFIED, State.RE_REVIEW),
         (State.RE_REVIEW, State.APPROVED),
         (State.RE_REVIEW, State.REJECTED),
-        (State.APPROVED, State.CANCELLED),
+        (State.APPROVED, State.CANCELLED),  # the office's own 注销 (REV-05)
         (State.APPROVED, State.REVOKED),
+        # ALG-10, REV-01: 申请注销 — applied for, then confirmed or refused by the office.
+        (State.APPROVED, State.CANCEL_REQUESTED),
+        (State.CANCEL_REQUESTED, State.CANCELLED),
+        (State.CANCEL_REQUESTED, State.APPROVED),
         # SEC-02: a claim is released (back to the queue) or reassigned (to another reviewer).
         (State.UNDER_REVIEW, State.SUBMITTED),
         (State.RE_REVIEW, State.MODIFIED),

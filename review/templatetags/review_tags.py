@@ -12,6 +12,7 @@ TONES = {
     State.REJECTED: "bad",
     State.MODIFIED: "info",
     State.RE_REVIEW: "info",
+    State.CANCEL_REQUESTED: "info",
     State.CANCELLED: "neutral",
     State.REVOKED: "bad",
 }
@@ -19,7 +20,7 @@ TONES = {
 
 @register.inclusion_tag("review/state_badge.html")
 def state_badge(state: str):
-    return {"label": State(state).label, "tone": TONES[State(state)], "state": state}
+    return {"label": State(state).label, "tone": TONES.get(State(state), "neutral"), "state": state}
 
 
 @register.inclusion_tag("review/history.html")

@@ -430,9 +430,16 @@ def test_alg_04_leaving_a_step_with_unsaved_typing_warns_and_saving_clears_the_w
     assert len(dialogs) == 1, f"leaving after saving asked again: {dialogs}"
 
 
-def test_alg_10_an_approved_filing_is_cancelled_from_its_detail_page_after_confirmation(page, screenshot_dir):
-    """ALG-10: 注销 on the detail page of an approved filing: termination date, the confirmation box,
-    the browser's confirm; the page then shows 已注销."""
+def test_alg_10_rev_01_cancellation_is_applied_for_by_the_filer_and_confirmed_by_the_office(
+    page, browser, live_server, screenshot_dir
+):
+    """ALG-10, REV-01: 申请注销 on the detail page of an approved filing (termination date, the confirmation
+    box, the browser's confirm); the filing stays in force while the office decides; a reviewer, at a
+    phone's width, confirms it from the queue; the filer's page then shows 已注销."""
+    from tests.factories import ReviewerFactory
+
+    from .conftest import PHONE
+
     filer, product = _filer(approve=True)
     filing = approve_item(complete_filing(filer, product))
     assert filing.state == "approved" and filing.number
@@ -446,22 +453,45 @@ def test_alg_10_an_approved_filing_is_cancelled_from_its_detail_page_after_confi
     expect(page.locator(".number")).to_have_text(filing.display_number)
 
     today = timezone.localdate()
-    page.locator(".danger-zone summary", has_text="注销").click()
+    page.locator(".danger-zone summary", has_text="申请注销").click()
     terminated = _label(page, "服务终止日期")
     expect(terminated).to_be_visible()
     terminated.fill(today.isoformat())
     page.get_by_label("我确认该算法服务已终止，申请注销本备案").check()
     with page.expect_navigation():
-        page.get_by_role("button", name="确认注销").click()
+        page.get_by_role("button", name="提交注销申请").click()
     assert [kind for kind, _ in dialogs] == ["confirm"]
-    assert "注销" in dialogs[0][1]
+    assert "申请注销" in dialogs[0][1]
 
     page.wait_for_url(f"**/filings/{filing.pk}/")
-    expect(page.locator(".messages").get_by_role("status")).to_contain_text("备案已注销")
+    expect(page.locator(".messages").get_by_role("status")).to_contain_text("注销申请已提交")
+    expect(page.locator("h1 .state")).to_have_text("注销申请审核中")
+    expect(page.get_by_role("main")).to_contain_text("确认前备案继续有效")
+    expect(page.locator(".number-line")).not_to_contain_text("已失效")  # still in force
+    expect(page.locator(".danger-zone")).to_have_count(0)
+    _shot(page, "detail-cancel-requested", screenshot_dir)
+
+    # The office: a reviewer at a phone's width finds it in the queue and confirms it.
+    context = browser.new_context(locale="zh-CN", viewport=PHONE, base_url=live_server.url)
+    try:
+        office = context.new_page()
+        office.set_default_timeout(15_000)
+        _login(office, ReviewerFactory())
+        office.goto("/review/")
+        office.get_by_role("link", name=re.compile(BASIC["name"])).first.click()
+        office.wait_for_url(f"**/review/filing/{filing.pk}/")
+        expect(office.locator("h1 .state")).to_have_text("注销申请审核中")
+        _shot(office, "review-cancel-requested-phone", screenshot_dir)
+        with office.expect_navigation():
+            office.get_by_role("button", name="确认注销").click()
+        expect(office.locator("h1 .state")).to_have_text("已注销")
+    finally:
+        context.close()
+
+    page.reload()
     expect(page.locator("h1 .state")).to_have_text("已注销")
     expect(page.get_by_role("main")).to_contain_text(f"服务终止日期：{today:%Y-%m-%d}")
     expect(page.locator(".number-line")).to_contain_text("已失效")  # the number no longer counts
-    expect(page.get_by_role("button", name="确认注销")).to_have_count(0)
     _shot(page, "detail-cancelled", screenshot_dir)
     filing.refresh_from_db()
     assert filing.state == "cancelled" and filing.terminated_on == today

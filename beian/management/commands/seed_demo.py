@@ -320,6 +320,7 @@ class Command(BaseCommand):
             from algorithms.services import filing_cancel
 
             filing_cancel(filing=filing, actor=account, terminated_on=date(2025, 12, 31))
+            self._act(filing, Action.CONFIRM_CANCEL)  # ALG-10: the office confirms the 申请注销
         elif plan == "revoke":
             self._act(filing, Action.REVOKE, reason="经核查，该主体以提供虚假材料方式取得备案。")
 
