@@ -1,13 +1,15 @@
 # make run  — install what is missing, migrate, load demo data, serve with worker and beat
 # make test — ruff, migrations check, the whole pytest suite
 # make bench — public search at scale in <db>_bench: DATABASE_URL required, BENCH_FILINGS (1000000), BENCH_ARGS
+# make bench-worker — tasks a second a real worker drains (embedded broker, or Redis with REDIS_URL), BENCH_WORKER_ARGS
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
+BENCH_WORKER_ARGS ?=
 
-.PHONY: run test install system-packages lint migrate bench clean
+.PHONY: run test install system-packages lint migrate bench bench-worker clean
 
 install: system-packages $(VENV)/.installed
 
@@ -41,6 +43,9 @@ bench: install
 	@test -n "$$DATABASE_URL" || { echo "make bench: set DATABASE_URL to a PostgreSQL server, e.g." \
 		"DATABASE_URL=postgres://postgres@127.0.0.1:5432/beian make bench (it uses the database beian_bench)" >&2; exit 2; }
 	$(BIN)/python bench/search.py $(BENCH_ARGS)
+
+bench-worker: install
+	$(BIN)/python bench/worker_throughput.py $(BENCH_WORKER_ARGS)
 
 clean:
 	rm -rf var/ .pytest_cache
