@@ -6,6 +6,7 @@ under var/celery (see settings), so a real worker and beat run with no server.
 
 import os
 import socket
+import time
 
 from celery import Celery
 
@@ -17,6 +18,8 @@ app.autodiscover_tasks()
 
 
 @app.task(name="beian.ping", acks_late=True, time_limit=30, soft_time_limit=25)
-def ping() -> dict:
-    """Answer with who ran the task: proves a separate worker process is consuming."""
+def ping(busy_seconds: float = 0) -> dict:
+    """Answer with who ran the task: proves a separate worker process is consuming. `busy_seconds` (at most
+    20, within the time limit) keeps the worker busy first, as tests of stopping a busy worker need."""
+    time.sleep(min(max(busy_seconds, 0), 20))
     return {"pid": os.getpid(), "hostname": socket.gethostname()}
