@@ -237,7 +237,8 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
 else:
     CELERY_QUEUE_DIR = Path(env.str("CELERY_QUEUE_DIR", default=str(VAR_DIR / "celery")))
-    CELERY_BROKER_URL = "filesystem://localhost//"
+    # kombu's filesystem transport, stopping sooner (beian.celery.EmbeddedTransport).
+    CELERY_BROKER_URL = "beianfs://localhost//"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
