@@ -9,7 +9,7 @@ of its own, and the filesystem broker works in a temporary folder (CELERY_QUEUE_
 `make run` neither steals the bench's tasks nor gives it its own. After one warm-up task has come back, it
 sends N `beian.ping` tasks and waits until every result is in:
 
-    tasks_per_s=<x> n=<N> seconds=<from the first send to the last result> transport=<filesystem|redis>
+    tasks_per_s=<x> n=<N> seconds=<from the first send to the last result> transport=<beianfs|redis>
     idle_cpu_percent=<x> seconds=<s>     the worker and its pool children with nothing to do
 
 The idle figure is the CPU time the worker's process tree used over --idle-seconds after the tasks were done,
@@ -86,6 +86,9 @@ def main() -> int:
             "--loglevel=WARNING",
             f"--concurrency={args.concurrency}",
             f"--hostname={queue}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
             "-Q",
             queue,
         ],
