@@ -246,8 +246,8 @@ else:
         "store_processed": False,
         # kombu polls a filesystem queue, sleeping this long whenever a poll finds nothing to take, and
         # "nothing" includes the worker's prefetch being full (2 here). Its default of 1 s let the worker
-        # drain 3-8 tasks a second; 0.02 s bounds it below by about 2 / 0.02 = 100 a second
-        # (`make bench-worker`: 190-440 on 2 busy cores) for 0.6 % of a core while idle.
+        # drain 3-8 tasks a second; at 0.02 s it takes about 2 tasks per 20 ms at the least, 100 a second
+        # when it gets the CPU (`make bench-worker`: 88-460 on 2 busy cores), for 0.5 % of a core idle.
         "polling_interval": 0.02,
     }
     CELERY_RESULT_BACKEND = "file://" + str(CELERY_QUEUE_DIR / "results")
