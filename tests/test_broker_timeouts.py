@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _python(code: str, redis_url: str, tmp_path: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_QUEUE_DIR")}
-    env.update(DJANGO_SETTINGS_MODULE="beian.settings", REDIS_URL=redis_url, BEIAN_VAR_DIR=str(tmp_path))
+    env = {k: v for k, v in os.environ.items() if k != "CELERY_QUEUE_DIR"}
+    env.update(DJANGO_SETTINGS_MODULE="beian.settings", DATABASE_URL="", REDIS_URL=redis_url)
+    env.update(BEIAN_VAR_DIR=str(tmp_path))
     prelude = "import django, json, time; django.setup()\n"
     result = subprocess.run(
         [sys.executable, "-c", prelude + code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
