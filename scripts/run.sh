@@ -40,14 +40,14 @@ stop() {
     # Warm: the worker finishes what it runs and hands back what it prefetched; beat and runserver exit.
     # An idle embedded worker takes 2-3 s (beian.celery.EmbeddedTransport cuts its waits short).
     kill -TERM "${pids[@]}" 2>/dev/null
-    wait_for_exit 5 "${pids[@]}"
-    # Cold: a task still running after 5 s is cancelled and, being acks_late, requeued rather than lost.
+    wait_for_exit 4 "${pids[@]}"
+    # Cold: a task still running after 4 s is cancelled and, being acks_late, requeued rather than lost.
     if [ -n "$worker" ] && alive "$worker"; then
-      echo "The worker has not stopped after 5 s: cold shutdown (running tasks are cancelled and requeued)."
+      echo "The worker has not stopped after 4 s: cold shutdown (running tasks are cancelled and requeued)."
       kill -QUIT "$worker" 2>/dev/null
       wait_for_exit 3 "$worker"
     fi
-    # Whatever is left goes now, 8 s after the start, with every process of the children's groups.
+    # Whatever is left goes now, 7 s after the start, with every process of the children's groups.
     for pid in "${pids[@]}"; do
       kill -KILL -- "-$pid" 2>/dev/null
     done
