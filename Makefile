@@ -1,6 +1,7 @@
 # make run  — install what is missing, migrate, load demo data, serve with worker and beat
-# make test — ruff, migrations check, the whole pytest suite
+# make test — ruff, migrations check, import contracts (lint-imports), the whole pytest suite
 # make bench — public search at scale in <db>_bench: DATABASE_URL required, BENCH_FILINGS (1000000), BENCH_ARGS
+# make bench-pages — every page at scale in <db>_pages_bench: DATABASE_URL required, BENCH_FILINGS (20000)
 # make bench-worker — tasks a second a real worker drains (embedded broker, or Redis with REDIS_URL), BENCH_WORKER_ARGS
 PYTHON ?= python3
 VENV := .venv
@@ -9,7 +10,7 @@ PYTEST_ARGS ?=
 BENCH_ARGS ?=
 BENCH_WORKER_ARGS ?=
 
-.PHONY: run test install system-packages lint migrate bench bench-worker clean
+.PHONY: run test install system-packages lint migrate bench bench-pages bench-worker clean
 
 install: system-packages $(VENV)/.installed
 
@@ -37,6 +38,7 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
 	$(BIN)/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 bench: install
@@ -44,6 +46,13 @@ bench: install
 		"DATABASE_URL=postgres://postgres@127.0.0.1:5432/beian make bench (it uses the database beian_bench)" >&2; exit 2; }
 	$(BIN)/python bench/search.py $(BENCH_ARGS)
 
+# The portal's pages at scale (issue 17): BENCH_FILINGS (20000) filings, public and private side.
+bench-pages: install
+	@test -n "$$DATABASE_URL" || { echo "make bench-pages: set DATABASE_URL to a PostgreSQL server" \
+		"(it uses the database <name>_pages_bench)" >&2; exit 2; }
+	$(BIN)/python bench/pages.py $${BENCH_FILINGS:-20000} $(BENCH_ARGS)
+
+# The worker (issue 13): tasks a second through a real worker, and its idle CPU.
 bench-worker: install
 	$(BIN)/python bench/worker_throughput.py $(BENCH_WORKER_ARGS)
 

@@ -11,22 +11,26 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from beian.api import paginated
-from beian.api_errors import conflict
+from beian.api_errors import (
+    IDEMPOTENCY_KEY,
+    IF_MATCH,
+    conflict,
+    expected_version,
+    idempotency_key,
+    stale,
+    versioned,
+)
+from beian.api_schema import paginated
+from beian.concurrency import StaleEdit, idempotent_create
 from beian.input_fields import DayApiField, IdApiField
 from filers.api import IsFiler, OwnAttachmentField
 from review.selectors import filer_history
 from review.services import TransitionError
 from review.transitions import State
 
-from .forms import BASIC_LIMIT, DETAIL_LIMIT, ROW_LIMIT
+from . import declarations
 from .models import AlgorithmType, Filing
 from .services import (
-    BASIC_FIELDS,
-    DATA_SOURCE_FIELDS,
-    DETAIL_TEXT_FIELDS,
-    MODEL_FIELDS,
-    RISK_FIELDS,
     STEPS,
     FilingIncomplete,
     FilingLocked,
@@ -58,6 +62,7 @@ class FilingListItemSerializer(serializers.ModelSerializer):
             "last_saved_at",
             "submitted_at",
             "reviewed_at",
+            "version",
         ]
 
 
@@ -86,33 +91,51 @@ class FilingSerializer(FilingListItemSerializer):
         ]
 
 
-def _text_fields(names, limit: int) -> dict[str, serializers.CharField]:
-    """Free text of a draft (ALG-04): any string or null, valid or not yet, up to the limit the service
-    keeps (a longer one is refused at its field, never cut: ALG-13); a list or an object is a 400."""
-    return {
-        name: serializers.CharField(
-            required=False, allow_blank=True, allow_null=True, trim_whitespace=False, max_length=limit
-        )
-        for name in names
-    }
+def _text(limit: int, label) -> serializers.CharField:
+    """Free text of a draft (ALG-04): any string or null, valid or not yet, up to the declared limit (a
+    longer one is refused at its field, never cut: ALG-13); a list or an object is a 400."""
+    return serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        trim_whitespace=False,
+        max_length=limit,
+        label=label,
+    )
 
 
-BasicInput = type("BasicInput", (serializers.Serializer,), _text_fields(BASIC_FIELDS, BASIC_LIMIT))
-DataSourceInput = type(
-    "DataSourceInput", (serializers.Serializer,), _text_fields(DATA_SOURCE_FIELDS, ROW_LIMIT)
-)
-ModelInput = type("ModelInput", (serializers.Serializer,), _text_fields(MODEL_FIELDS, DETAIL_LIMIT))
-RiskInput = type("RiskInput", (serializers.Serializer,), _text_fields(RISK_FIELDS, ROW_LIMIT))
-DetailsInput = type(
-    "DetailsInput",
-    (serializers.Serializer,),
-    {
-        **_text_fields(DETAIL_TEXT_FIELDS, DETAIL_LIMIT),
-        "data_sources": serializers.ListField(child=DataSourceInput(), required=False, max_length=100),
-        "model": ModelInput(required=False),
-        "risks": serializers.ListField(child=RiskInput(), required=False, max_length=100),
-    },
-)
+def _camel(*parts: str) -> str:
+    return "".join(p.title().replace("_", "") for p in parts)
+
+
+def step_input(step: int) -> serializers.Serializer:
+    """A step's input, built from the filing form's declaration (nested as Filing.data nests it)."""
+    store = declarations.FORM[step].store
+    tree: dict = {}
+    for f in declarations.step_fields(step):
+        node = tree
+        for key in f.keys[:-1]:
+            node = node.setdefault(key, {})
+        if f.widget == "rows":
+            row = type(
+                f"{_camel(*f.keys)}Row",
+                (serializers.Serializer,),
+                {c.name: _text(c.limit, c.label) for c in f.columns},
+            )
+            node[f.keys[-1]] = serializers.ListField(
+                child=row(), required=False, max_length=100, label=f.label
+            )
+        else:
+            node[f.keys[-1]] = _text(f.limit, f.label)
+
+    def build(name: str, fields: dict) -> serializers.Serializer:
+        attrs = {
+            key: build(name + _camel(key), value) if isinstance(value, dict) else value
+            for key, value in fields.items()
+        }
+        return type(f"{name}Input", (serializers.Serializer,), attrs)(required=False)
+
+    return build(_camel(store), tree)
 
 
 class CoverageInput(serializers.Serializer):
@@ -125,11 +148,16 @@ class CoverageInput(serializers.Serializer):
 
 class SaveStepSerializer(serializers.Serializer):
     step = serializers.ChoiceField(choices=list(STEPS))
-    basic = BasicInput(required=False)
-    details = DetailsInput(required=False)
     coverage = CoverageInput(required=False)
     self_assessment = OwnAttachmentField("self_assessment", required=False)
     disclosure = OwnAttachmentField("disclosure", required=False)
+
+    def get_fields(self):
+        """Steps ① and ② as declared now (algorithms.declarations), beside the fixed fields."""
+        fields = super().get_fields()
+        for number, step in declarations.FORM.items():
+            fields[step.store] = step_input(number)
+        return fields
 
 
 class SubmitInput(serializers.Serializer):
@@ -172,9 +200,14 @@ class FilingListApi(APIView):
         page = paginator.paginate_queryset(filterset.qs, request, view=self)
         return paginator.get_paginated_response(FilingListItemSerializer(page, many=True).data)
 
-    @extend_schema(request=None, responses={201: FilingSerializer})
+    @extend_schema(request=None, parameters=[IDEMPOTENCY_KEY], responses={201: FilingSerializer})
     def post(self, request):
-        filing = filing_create(entity=request.user.entity, actor=request.user)
+        filing = idempotent_create(
+            actor=request.user,
+            key=idempotency_key(request),
+            scope="filing",
+            create=lambda: filing_create(entity=request.user.entity, actor=request.user),
+        )
         return Response(FilingSerializer(filing).data, status=status.HTTP_201_CREATED)
 
 
@@ -205,15 +238,17 @@ class FilingDetailApi(APIView):
             }
             for e in filer_history(obj=filing)
         ]
-        return Response(data)
+        return versioned(Response(data), filing)
 
     @extend_schema(
         request=SaveStepSerializer,
-        responses={200: FilingSerializer, 409: OpenApiResponse()},
+        parameters=[IF_MATCH],
+        responses={200: FilingSerializer, 409: OpenApiResponse(description="locked, or saved since")},
         summary="保存至草稿箱: save a step as typed, valid or not (ALG-04)",
     )
     def patch(self, request, pk: int):
         filing = _own(request, pk)
+        version = expected_version(request)
         payload = SaveStepSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -228,17 +263,28 @@ class FilingDetailApi(APIView):
                 details=data.get("details"),
                 coverage=coverage,
                 attachments=attachments,
+                version=version,
             )
+        except StaleEdit as exc:
+            return stale(exc)
         except FilingLocked as exc:
             return conflict(exc)
         except ValidationError as exc:
             raise ApiValidationError(exc.message_dict) from exc
-        return Response(FilingSerializer(filing).data)
+        return versioned(Response(FilingSerializer(filing).data), filing)
 
-    @extend_schema(responses={204: None, 409: OpenApiResponse()}, summary="Delete a never-submitted draft")
+    @extend_schema(
+        parameters=[IF_MATCH],
+        responses={204: None, 409: OpenApiResponse()},
+        summary="Delete a never-submitted draft",
+    )
     def delete(self, request, pk: int):
         try:
-            filing_delete_draft(filing=_own(request, pk), actor=request.user)
+            filing_delete_draft(
+                filing=_own(request, pk), actor=request.user, version=expected_version(request)
+            )
+        except StaleEdit as exc:
+            return stale(exc)
         except FilingLocked as exc:
             return conflict(exc)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -249,6 +295,7 @@ class FilingSubmitApi(APIView):
 
     @extend_schema(
         request=SubmitInput,
+        parameters=[IF_MATCH],
         responses={
             200: FilingSerializer,
             400: OpenApiResponse(description="what is missing"),
@@ -262,8 +309,13 @@ class FilingSubmitApi(APIView):
         payload.is_valid(raise_exception=True)
         try:
             filing = filing_submit(
-                filing=filing, actor=request.user, commitment=payload.validated_data["commitment"]
+                filing=filing,
+                actor=request.user,
+                commitment=payload.validated_data["commitment"],
+                version=expected_version(request),
             )
+        except StaleEdit as exc:
+            return stale(exc)
         except FilingIncomplete as exc:
             return Response(
                 {
@@ -284,6 +336,7 @@ class FilingCancelApi(APIView):
 
     @extend_schema(
         request=CancelInput,
+        parameters=[IF_MATCH],
         responses={200: FilingSerializer, 409: OpenApiResponse()},
         summary='注销 with {"terminated_on": "YYYY-MM-DD"} (ALG-10)',
     )
@@ -293,7 +346,14 @@ class FilingCancelApi(APIView):
         payload.is_valid(raise_exception=True)
         terminated_on = payload.validated_data["terminated_on"]
         try:
-            filing = filing_cancel(filing=filing, actor=request.user, terminated_on=terminated_on)
+            filing = filing_cancel(
+                filing=filing,
+                actor=request.user,
+                terminated_on=terminated_on,
+                version=expected_version(request),
+            )
+        except StaleEdit as exc:
+            return stale(exc)
         except ValidationError as exc:
             raise ApiValidationError(exc.message_dict) from exc
         except TransitionError as exc:

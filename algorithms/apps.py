@@ -12,14 +12,13 @@ class AlgorithmsConfig(AppConfig):
 
         from .models import Filing
         from .selectors import filing_field_label, filing_review_context
-        from .services import filing_number_issue, filing_numbers_repair
+        from .services import filing_launch_deadlines_open, filing_number_issue, filing_numbers_repair
 
         register(
             ReviewKind(
                 key="filing",
                 model=Filing,
                 label=_("算法备案"),
-                region_lookup="entity__record_region_code",
                 entity_lookup="entity_id",
                 field_label=filing_field_label,
                 describe=filing_review_context,
@@ -29,3 +28,4 @@ class AlgorithmsConfig(AppConfig):
         )
         outbox.register("filing_number", filing_number_issue)
         outbox.register_repair("numbers", filing_numbers_repair)
+        outbox.register_repair("launch_deadlines", filing_launch_deadlines_open)

@@ -33,7 +33,7 @@ class DisclosureSection:
     number: str
     title: str
     guidance: str
-    source: tuple[str, ...]  # where the wizard keeps the draft text, in filing.data
+    source: tuple[str, ...]  # where the wizard keeps the text the filer wrote for the public (ALG-12)
     lines: int  # ruled lines when the wizard has nothing yet
 
     @property
@@ -49,7 +49,7 @@ DISCLOSURE_SECTIONS: tuple[DisclosureSection, ...] = (
         "用通俗易懂的语言说明算法依据哪些信息、采用何种方法、得出什么结果，例如“根据用户主动选择的兴趣标签和浏览记录，"
         "计算内容与用户兴趣的相关程度”。避免公式和术语堆砌，"
         "无需披露模型参数、源代码等商业秘密。",
-        ("details", "model", "principle"),
+        ("basic", "public_principle"),
         6,
     ),
     DisclosureSection(
@@ -58,7 +58,7 @@ DISCLOSURE_SECTIONS: tuple[DisclosureSection, ...] = (
         "算法运行机制",
         "说明算法从输入到输出的主要环节（如数据收集、特征处理、召回、排序、过滤、人工干预、结果展示），"
         "以及内容安全审核、用户关闭个性化推荐或者删除用户标签等机制如何发挥作用。",
-        ("details", "strategy"),
+        ("basic", "public_mechanism"),
         6,
     ),
     DisclosureSection(
@@ -66,7 +66,7 @@ DISCLOSURE_SECTIONS: tuple[DisclosureSection, ...] = (
         "三",
         "算法应用场景",
         "说明算法应用于哪些产品、功能和业务场景（如 App 首页信息流、搜索结果排序），面向哪些用户群体。",
-        ("details", "scenarios"),
+        ("basic", "public_scenarios"),
         5,
     ),
     DisclosureSection(
@@ -75,7 +75,7 @@ DISCLOSURE_SECTIONS: tuple[DisclosureSection, ...] = (
         "算法目的意图",
         "说明使用算法要实现的目的，如提升信息获取效率、满足用户个性化需求等，以及坚持主流价值导向、"
         "保护用户合法权益的考虑。",
-        ("basic", "main_use"),
+        ("basic", "public_purpose"),
         4,
     ),
 )

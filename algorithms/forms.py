@@ -10,47 +10,81 @@ from django.utils.translation import gettext_lazy as _
 
 from beian.input_fields import DayField, IdListField, TextListField, id_parse
 
-from .services import BASIC_FIELDS, DATA_SOURCE_FIELDS, DETAIL_TEXT_FIELDS, MODEL_FIELDS, RISK_FIELDS
+from . import declarations
+from .declarations import Field
 
 COVERAGE_LEVELS = ("products", "paths", "functions")
 
 
-# The limits the service keeps (algorithms.services._text): refused at the field, never cut (ALG-13).
-BASIC_LIMIT, DETAIL_LIMIT, ROW_LIMIT = 2000, 5000, 2000
-
-
 class StepTextForm(forms.Form):
-    """Steps ① and ②: the free text of a draft, saved as typed, valid or not yet (ALG-04), as long as it
-    is text the database can hold — no NUL — within the limits. The errors are keyed as the step's page
-    shows them (a table's columns under the table's name)."""
+    """Steps ① and ②, from the filing form's declaration: the free text of a draft, saved as typed, valid
+    or not yet (ALG-04), as long as it is text the database can hold — no NUL — within the declared limits
+    (refused at the field, never cut: ALG-13). Errors are keyed as the page shows them (a table's columns
+    under the table)."""
 
     def __init__(self, step: int, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.page_keys: dict[str, str] = {}
-        if step == 1:
-            for name in BASIC_FIELDS:
-                self._text(name, name, BASIC_LIMIT)
-        elif step == 2:
-            for name in DETAIL_TEXT_FIELDS:
-                self._text(name, name, DETAIL_LIMIT)
-            for name in MODEL_FIELDS:
-                self._text(f"model_{name}", f"model_{name}", DETAIL_LIMIT)
-            for name in DATA_SOURCE_FIELDS:
-                self.fields[f"ds_{name}"] = TextListField(required=False, max_length=ROW_LIMIT)
-                self.page_keys[f"ds_{name}"] = "data_sources"
-            for name in RISK_FIELDS:
-                self.fields[f"risk_{name}"] = TextListField(required=False, max_length=ROW_LIMIT)
-                self.page_keys[f"risk_{name}"] = "risks"
-
-    def _text(self, name: str, key: str, limit: int) -> None:
-        self.fields[name] = forms.CharField(required=False, max_length=limit, strip=False)
-        self.page_keys[name] = key
+        for f in declarations.step_fields(step):
+            if f.widget == "rows":
+                for column in f.columns:
+                    name = f"{f.row_prefix}_{column.name}"
+                    self.fields[name] = TextListField(
+                        label=column.label, required=False, max_length=column.limit
+                    )
+                    self.page_keys[name] = f.input
+            else:
+                self.fields[f.input] = forms.CharField(
+                    label=f.label, required=False, max_length=f.limit, strip=False
+                )
+                self.page_keys[f.input] = f.input
 
     def page_errors(self) -> dict[str, list[str]]:
         errors: dict[str, list[str]] = {}
         for name, messages in self.errors.items():
             errors.setdefault(self.page_keys.get(name, name), []).extend(messages)
         return errors
+
+
+def _choices(f: Field, value) -> list[tuple[str, str]]:
+    """The options of a select; on an open list, a value from elsewhere (the API) is kept as an option."""
+    choices = f.choice_list()
+    if not f.closed and value and value not in dict(choices):
+        choices = [*choices, (value, value)]
+    return choices
+
+
+def declared_sections(step: int, data: dict, errors: dict[str, list[str]]) -> list[dict]:
+    """A step's sections as its page shows them: each declared field with its value (as saved or as
+    typed), whether it is required now, its choices and its errors."""
+    basic = (data or {}).get("basic") or {}
+
+    def item(f: Field) -> dict:
+        shown = {
+            "field": f,
+            "value": f.value(data),
+            "required": f.is_required(basic),
+            "choices": _choices(f, f.value(data)),
+            "errors": errors.get(f.input, []),
+        }
+        if f.widget == "rows":
+            rows = [r for r in shown["value"] if isinstance(r, dict)] + [{}]
+            shown["rows"] = [[{"column": c, "value": r.get(c.name, "")} for c in f.columns] for r in rows]
+        return shown
+
+    sections = []
+    for section in declarations.FORM[step].sections:
+        table = section.table
+        sections.append(
+            {
+                "title": section.title,
+                "preview": section.preview,
+                "fields": [item(f) for f in section.fields],
+                "table": item(table) if table else None,
+                "blocks": [[item(f) for f in block] for block in section.blocks()],
+            }
+        )
+    return sections
 
 
 class CoverageForm(forms.Form):

@@ -9,13 +9,18 @@ from review.models import Reviewable
 
 
 class AlgorithmType(models.TextChoices):
-    """ALG-02: the codes appear in filing numbers (NUM-02, digits 14–15)."""
+    """ALG-02: the regulation's five types (《互联网信息服务算法推荐管理规定》第二条).
+
+    This is the one table of their codes, which appear in filing numbers (NUM-02, digits 14–15). Which
+    digit the CAC gives which type cannot be settled from public sources (published numbers carry 01–06);
+    the number check judges only the format and the check digit (NUM-04). 05 is not given: the filings
+    once typed 信息检索类 (04) and 内容过滤类 (05) are 检索过滤类 (04) since algorithms.0007, their numbers
+    unchanged."""
 
     GENERATION = "01", _("生成合成类")
     PERSONALISED_PUSH = "02", _("个性化推送类")
     RANKING = "03", _("排序精选类")
-    RETRIEVAL = "04", _("信息检索类")
-    FILTERING = "05", _("内容过滤类")
+    RETRIEVAL_FILTERING = "04", _("检索过滤类")
     SCHEDULING = "06", _("调度决策类")
 
 
@@ -56,6 +61,9 @@ class Filing(Reviewable):
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     number = models.CharField(_("备案编号"), max_length=21, null=True, blank=True, unique=True)
     terminated_on = models.DateField(_("服务终止日期"), null=True, blank=True)
+    # ALG-12: the 拟公示内容 was filled from the text the public used to be shown (算法策略 and the like) when
+    # the four headings became fields; the filer is asked to rewrite it for the public at the next save.
+    disclosure_prefilled = models.BooleanField(_("拟公示内容待确认"), default=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -87,8 +95,13 @@ class Filing(Reviewable):
         products = list(Product.objects.filter(pk__in=product_ids).order_by("created_at", "id"))
         return [self.entity, *products]
 
-    def review_recipients(self) -> list[str]:
-        return self.entity.review_recipients()
+    def review_account(self):
+        return self.entity.review_account()
+
+    def review_filer_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("algorithms:detail", args=[self.pk])
 
     def on_transition(self, transition, actor) -> None:
         from django.utils import timezone
@@ -107,8 +120,9 @@ class Filing(Reviewable):
         """REL-02: a first approval needs a number left for the entity and type (digits 18–20 hold 999)."""
         from django.utils.translation import gettext as _
 
-        from review.numbers import number_sequences_left
         from review.transitions import Action
+
+        from .numbers import number_sequences_left
 
         if transition.action == Action.APPROVE and not self.number and self.algo_type:
             if number_sequences_left(entity_id=self.entity_id, algo_type=self.algo_type) <= 0:
@@ -161,3 +175,41 @@ class Coverage(models.Model):
 
     def __str__(self) -> str:
         return str(self.product or self.path or self.function)
+
+
+# --- Filing-number allocation (NUM-01…03) -------------------------------------------------------
+
+
+class EntityCode(models.Model):
+    """Digits 7–13 of every number of one entity, assigned once (NUM-02)."""
+
+    entity = models.OneToOneField("filers.Entity", on_delete=models.PROTECT, related_name="number_code")
+    code = models.CharField(_("主体编码"), max_length=7, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "review_entitycode"  # made by the review app before issue 14 moved it here
+        verbose_name = _("主体编码")
+        verbose_name_plural = _("主体编码")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class NumberSequence(models.Model):
+    """Digits 18–20: the last sequence issued within one entity and algorithm type (NUM-02)."""
+
+    entity = models.ForeignKey("filers.Entity", on_delete=models.PROTECT, related_name="+")
+    algo_type = models.CharField(max_length=2)
+    last = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        db_table = "review_numbersequence"
+        verbose_name = _("编号序列")
+        verbose_name_plural = _("编号序列")
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "algo_type"], name="sequence_per_entity_type")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity_id}/{self.algo_type}: {self.last}"

@@ -4,6 +4,7 @@ import re
 
 from django.utils.translation import gettext as _
 
+from . import declarations
 from .models import AlgorithmType, Filing, Role
 
 
@@ -19,42 +20,45 @@ def filing_review_context(filing: Filing, data: dict) -> dict:
     }
 
 
-FIELD_LABELS = {
-    "basic.name": "算法名称",
-    "basic.algo_type": "算法类型",
-    "basic.domain": "应用领域",
-    "basic.launch_date": "上线时间",
-    "basic.main_use": "主要用途",
-    "basic.role": "角色",
-    "basic.tech_service_mode": "技术服务方式",
-    "details.intro": "算法简介",
-    "details.scenarios": "使用场景",
-    "details.input_modality": "输入模态",
-    "details.input_formats": "输入格式",
-    "details.output_modality": "输出模态",
-    "details.output_formats": "输出格式",
-    "details.model.framework": "模型框架",
-    "details.model.architecture": "模型架构",
-    "details.model.principle": "核心原理",
-    "details.model.training_sets": "训练数据集",
-    "details.strategy": "算法策略",
-    "self_assessment": "算法安全自评估报告",
-    "disclosure": "拟公示内容",
-}
 ROW_LABELS = {
-    "data_sources": "算法数据",
-    "risks": "算法风险与防范机制",
     "products": "应用产品",
     "coverage": "产品及功能勾选",
 }
 
 
 def filing_field_label(path: str) -> str:
-    """'details.risks[1].countermeasures' → '算法风险与防范机制 第2项'; known fields by their labels."""
-    if path in FIELD_LABELS:
-        return _(FIELD_LABELS[path])
-    match = re.match(r"(\w+)(?:\[(\d+)\])?", path.removeprefix("details."))
+    """The label of a path in a filing's data or snapshot, for the reviewer's diff and a refused stale save:
+    declared fields by their declared labels ('details.risks[1].countermeasures' → '算法风险与防范机制 第2项
+    防范措施'), the uploads, and the coverage."""
+    label = declarations.label_for(path)
+    if label is not None:
+        return label
+    if path in declarations.UPLOADS:
+        return str(declarations.UPLOADS[path])
+    match = re.match(r"(\w+)(?:\[(\d+)\])?", path)
     if match and match.group(1) in ROW_LABELS:
         label = _(ROW_LABELS[match.group(1)])
         return f"{label} 第{int(match.group(2)) + 1}项" if match.group(2) else label
     return path
+
+
+def declared_summary(data: dict) -> list[dict]:
+    """A filing's steps ① and ② for reading (the last check, the detail page, the reviewer), from the
+    declaration: each field's label and shown value (a choice by its label), tables as tables. A field
+    required only in some cases (技术服务方式) is shown when it is required or filled."""
+    basic = (data or {}).get("basic") or {}
+    steps = []
+    for step in declarations.FORM.values():
+        facts, tables = [], []
+        for f in step.fields():
+            value = f.value(data)
+            if f.widget == "rows":
+                rows = [[row.get(c.name, "") for c in f.columns] for row in value if isinstance(row, dict)]
+                tables.append({"label": f.label, "columns": [c.label for c in f.columns], "rows": rows})
+                continue
+            if callable(f.required) and not f.is_required(basic) and not value:
+                continue
+            shown = dict(f.choice_list()).get(value, value) if f.choices else value
+            facts.append({"label": f.label, "value": shown, "long": f.widget == "textarea", "input": f.input})
+        steps.append({"number": step.number, "title": step.title, "facts": facts, "tables": tables})
+    return steps

@@ -13,53 +13,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from beian.concurrency import version_bump, version_check
 from filers.models import Attachment, Entity
 from products.models import Function, FunctionPath, Product
-from review.deadlines import deadline_open
+from review.deadlines import deadline_open, deadlines_drop
 from review.models import DeadlineKind
 from review.services import row_lock, submission_perform, transition_perform, working_copy_edited
 from review.transitions import Action, State
 
+from . import declarations
 from .models import AlgorithmType, Coverage, Filing, Role
 
 STEPS = {
-    1: gettext_lazy("基础属性信息"),
-    2: gettext_lazy("详细属性信息"),
+    1: declarations.BASIC.title,
+    2: declarations.DETAILS.title,
     3: gettext_lazy("产品及功能信息"),
     4: gettext_lazy("确认提交"),
 }
-DOMAINS = (
-    "新闻资讯",
-    "网络视听",
-    "社交",
-    "电子商务",
-    "搜索引擎",
-    "生活服务",
-    "交通出行",
-    "金融",
-    "教育",
-    "医疗健康",
-    "游戏",
-    "文学阅读",
-    "音乐",
-    "地图导航",
-    "办公",
-    "人工智能对话",
-    "其他",
-)
-BASIC_FIELDS = ("name", "algo_type", "domain", "launch_date", "main_use", "role", "tech_service_mode")
-DETAIL_TEXT_FIELDS = (
-    "intro",
-    "scenarios",
-    "input_modality",
-    "input_formats",
-    "output_modality",
-    "output_formats",
-    "strategy",
-)
-DATA_SOURCE_FIELDS = ("name", "type", "collection", "volume", "labelling")
-MODEL_FIELDS = ("framework", "architecture", "principle", "training_sets")
-RISK_FIELDS = ("risk", "countermeasures")
 
 
 class FilingLocked(Exception):
@@ -91,37 +61,18 @@ def filing_create(*, entity: Entity, actor) -> Filing:
     )
 
 
-def _text(value, limit: int = 5000) -> str:
-    return str(value if value is not None else "").strip()[:limit]
-
-
-def _clean_rows(rows, fields) -> list[dict]:
-    cleaned = []
-    for row in rows or []:
-        if not isinstance(row, dict):
-            continue
-        item = {f: _text(row.get(f), 2000) for f in fields}
-        if any(item.values()):
-            cleaned.append(item)
-    return cleaned
-
-
-def _normalise_basic(raw: dict) -> dict:
-    return {f: _text(raw.get(f), 2000) for f in BASIC_FIELDS}
-
-
-def _normalise_details(raw: dict) -> dict:
-    details = {f: _text(raw.get(f)) for f in DETAIL_TEXT_FIELDS}
-    details["data_sources"] = _clean_rows(raw.get("data_sources"), DATA_SOURCE_FIELDS)
-    model = raw.get("model") if isinstance(raw.get("model"), dict) else {}
-    details["model"] = {f: _text(model.get(f)) for f in MODEL_FIELDS}
-    details["risks"] = _clean_rows(raw.get("risks"), RISK_FIELDS)
-    return details
+def _role_rule(basic: dict) -> dict:
+    """ALG-02: only a 生成合成类 (深度合成) filing says whether its entity is the provider or a technical
+    supporter; any other filing is a service provider's, and has no 技术服务方式."""
+    if basic.get("algo_type") != AlgorithmType.GENERATION:
+        basic["role"] = Role.PROVIDER
+        basic["tech_service_mode"] = ""
+    return basic
 
 
 def _derive_columns(filing: Filing) -> None:
     basic = filing.data.get("basic", {})
-    filing.name = _text(basic.get("name"), 100)
+    filing.name = str(basic.get("name") or "").strip()[:100]
     filing.algo_type = basic.get("algo_type") if basic.get("algo_type") in AlgorithmType.values else ""
     filing.role = basic.get("role") if basic.get("role") in Role.values else ""
 
@@ -141,15 +92,29 @@ def filing_save_step(
     details: dict | None = None,
     attachments: dict[str, Attachment | None] | None = None,
     coverage: dict[str, list[int]] | None = None,
+    version: int | None = None,
 ) -> Filing:
-    """ALG-04 保存至草稿箱: save what was typed on a step, valid or not yet, and remember the step."""
+    """ALG-04 保存至草稿箱: save what was typed on a step, valid or not yet, and remember the step.
+    REL-03: a step saved from a page older than what is saved (another login saved meanwhile) is refused
+    with what differs (StaleEdit), and nothing is saved."""
     row_lock(filing)
+    version_check(
+        filing,
+        version,
+        saved=_step_values(filing.data, coverage_selection(filing=filing) if coverage is not None else None),
+        yours=_step_values(
+            {"basic": basic, "details": details},
+            {k: set(v) for k, v in coverage.items()} if coverage is not None else None,
+        ),
+        labels=_step_label,
+    )
     _edit_check(filing)
     data = dict(filing.data or {})
     if basic is not None:
-        data["basic"] = _normalise_basic(basic)
+        data["basic"] = _role_rule(declarations.normalise(1, basic))
+        filing.disclosure_prefilled = False  # the filer has seen and saved the 拟公示内容
     if details is not None:
-        data["details"] = _normalise_details(details)
+        data["details"] = declarations.normalise(2, details)
     filing.data = data
     for name, attachment in (attachments or {}).items():
         if attachment is not None:
@@ -161,10 +126,37 @@ def filing_save_step(
     _derive_columns(filing)
     filing.last_step = step
     filing.last_saved_at = timezone.now()
+    version_bump(filing)
     filing.save()
     working_copy_edited(obj=filing, actor=actor)
     _open_filer_deadlines(filing)
     return filing
+
+
+def _step_values(data: dict, coverage: dict | None) -> dict:
+    """A step's content by declared field (tables as text), to say what differs when a save is refused."""
+    values: dict = {}
+    for step in declarations.FORM.values():
+        if (data or {}).get(step.store) is None:
+            continue
+        for f in step.fields():
+            value = f.value(data)
+            if f.widget == "rows":
+                value = "\n".join(
+                    " / ".join(str(row.get(c.name, "")) for c in f.columns)
+                    for row in value
+                    if isinstance(row, dict)
+                )
+            values[f.path] = value
+    if coverage is not None:
+        values.update({f"coverage.{k}": sorted(v) for k, v in coverage.items()})
+    return values
+
+
+def _step_label(path: str) -> str:
+    from .selectors import filing_field_label
+
+    return str(filing_field_label(path))
 
 
 def _open_filer_deadlines(filing: Filing) -> None:
@@ -186,10 +178,15 @@ def filing_drafts(*, entity: Entity) -> QuerySet[Filing]:
 
 
 @transaction.atomic
-def filing_delete_draft(*, filing: Filing, actor) -> None:
-    """A draft that was never submitted can be deleted from the drafts box."""
+@transaction.atomic
+def filing_delete_draft(*, filing: Filing, actor, version: int | None = None) -> None:
+    """A draft that was never submitted can be deleted from the drafts box (not one saved since the page
+    asking for it was made, REL-03)."""
+    row_lock(filing)
+    version_check(filing, version)
     if filing.state != State.DRAFT or filing.pending_revision_id or filing.approved_revision_id:
         raise FilingLocked(_("只有从未提交过的草稿可以删除。"))
+    deadlines_drop(obj=filing)
     filing.delete()
 
 
@@ -259,83 +256,21 @@ def covered_products(*, filing: Filing) -> list[Product]:
 # --- Completeness (ALG-02, ALG-03, ALG-05, ALG-07, ENT-05) -------------------------------------
 
 
-def _required(problems: list[Problem], step: int, field: str, value, label: str) -> None:
-    if not (value.strip() if isinstance(value, str) else value):
-        problems.append(Problem(step, field, _("请填写%(label)s。") % {"label": label}))
-
-
 def filing_problems(*, filing: Filing, commitment: bool | None = None) -> list[Problem]:
     """Everything that keeps the filing from submission, in step order, each linked to its step."""
     problems: list[Problem] = []
     basic = filing.data.get("basic", {}) or {}
-    details = filing.data.get("details", {}) or {}
 
-    # ① basic attributes (ALG-02)
-    _required(problems, 1, "name", basic.get("name"), _("算法名称"))
-    if basic.get("algo_type") not in AlgorithmType.values:
-        problems.append(Problem(1, "algo_type", _("请选择算法类型。")))
-    _required(problems, 1, "domain", basic.get("domain"), _("应用领域"))
-    launch = basic.get("launch_date") or ""
-    if not launch:
-        problems.append(Problem(1, "launch_date", _("请填写上线时间。")))
-    else:
-        try:
-            date.fromisoformat(launch)
-        except ValueError:
-            problems.append(Problem(1, "launch_date", _("上线时间格式应为年-月-日，如2024-03-01。")))
-    main_use = basic.get("main_use") or ""
-    _required(problems, 1, "main_use", main_use, _("主要用途"))
-    if len(main_use) > 200:
-        problems.append(Problem(1, "main_use", _("主要用途请用一两句话概括，不超过200字。")))
-    if basic.get("role") not in Role.values:
-        problems.append(Problem(1, "role", _("请选择备案主体的角色。")))
-    if basic.get("role") == Role.SUPPORTER:
-        _required(problems, 1, "tech_service_mode", basic.get("tech_service_mode"), _("技术服务方式"))
-    if not filing.self_assessment_id:
-        problems.append(Problem(1, "self_assessment", _("请上传《算法安全自评估报告》。")))
-    if not filing.disclosure_id:
-        problems.append(Problem(1, "disclosure", _("请上传《拟公示内容》。")))
-
-    # ② detailed attributes (ALG-03)
-    labels = {
-        "intro": _("算法简介"),
-        "scenarios": _("使用场景"),
-        "input_modality": _("输入模态"),
-        "output_modality": _("输出模态"),
-        "strategy": _("算法策略"),
-    }
-    for field, label in labels.items():
-        _required(problems, 2, field, details.get(field), label)
-    sources = details.get("data_sources") or []
-    if not sources:
-        problems.append(Problem(2, "data_sources", _("请至少填写一项算法数据来源。")))
-    for i, source in enumerate(sources, 1):
-        for field, label in (
-            ("name", _("数据来源")),
-            ("type", _("数据类型")),
-            ("collection", _("采集方式")),
-            ("volume", _("数据规模")),
-        ):
-            if not source.get(field):
-                problems.append(
-                    Problem(
-                        2, "data_sources", _("第%(n)s项数据：请填写%(label)s。") % {"n": i, "label": label}
-                    )
-                )
-    model = details.get("model") or {}
-    for field, label in (
-        ("framework", _("模型框架")),
-        ("architecture", _("模型架构")),
-        ("principle", _("核心原理")),
-        ("training_sets", _("训练数据集")),
-    ):
-        _required(problems, 2, f"model_{field}", model.get(field), label)
-    risks = details.get("risks") or []
-    if not risks:
-        problems.append(Problem(2, "risks", _("请至少填写一项算法风险及其防范机制。")))
-    for i, risk in enumerate(risks, 1):
-        if not risk.get("risk") or not risk.get("countermeasures"):
-            problems.append(Problem(2, "risks", _("第%(n)s项风险：风险与防范措施都需填写。") % {"n": i}))
+    # ① and ② as declared (ALG-02, ALG-03): required fields, table rows, formats; then the uploads.
+    for step in (1, 2):
+        problems += [
+            Problem(step, field, message) for field, message in declarations.problems(step, filing.data)
+        ]
+        if step == 1:
+            if not filing.self_assessment_id:
+                problems.append(Problem(1, "self_assessment", _("请上传《算法安全自评估报告》。")))
+            if not filing.disclosure_id:
+                problems.append(Problem(1, "disclosure", _("请上传《拟公示内容》。")))
 
     # ③ products and functions (ALG-05); a technical supporter links none (ALG-02)
     has_coverage = filing.coverages.exists()
@@ -366,10 +301,12 @@ def filing_problems(*, filing: Filing, commitment: bool | None = None) -> list[P
 
 
 @transaction.atomic
-def filing_submit(*, filing: Filing, actor, commitment: bool) -> Filing:
+def filing_submit(*, filing: Filing, actor, commitment: bool, version: int | None = None) -> Filing:
     """ALG-07: submit after the last check, with the commitment ticked; a change of an approved filing
-    goes to re-review (ALG-11). Refused with one list of what is missing."""
+    goes to re-review (ALG-11). Refused with one list of what is missing, and (REL-03) when made from a
+    page older than what is saved — a second click on 提交 submits nothing twice."""
     row_lock(filing)
+    version_check(filing, version)
     problems = filing_problems(filing=filing, commitment=commitment)
     if problems:
         raise FilingIncomplete(problems)
@@ -380,8 +317,10 @@ def filing_submit(*, filing: Filing, actor, commitment: bool) -> Filing:
 
 
 @transaction.atomic
-def filing_cancel(*, filing: Filing, actor, terminated_on: date) -> Filing:
+def filing_cancel(*, filing: Filing, actor, terminated_on: date, version: int | None = None) -> Filing:
     """ALG-10 注销: cancel an approved filing; the termination date starts DL-03's 20 working days."""
+    row_lock(filing)
+    version_check(filing, version)
     if terminated_on > timezone.localdate():
         raise ValidationError({"terminated_on": _("服务终止日期不能晚于今天。")})
     filing.terminated_on = terminated_on
@@ -445,7 +384,9 @@ def filing_number_issue(*, filing_id: int) -> str | None:
     repair. The filing's row is locked first, so of any number of workers and sweeps only the one that
     issues the number writes the message, in the same transaction (REL-02)."""
     from review.notifications import notify
-    from review.numbers import number_display, number_issue
+    from review.numbers import number_display
+
+    from .numbers import number_issue
 
     with transaction.atomic():
         filing = Filing.objects.select_for_update().filter(pk=filing_id).first()
@@ -461,6 +402,30 @@ def filing_number_issue(*, filing_id: int) -> str | None:
                 url=reverse("algorithms:detail", args=[filing.pk]),
             )
         return digits
+
+
+def filing_launch_deadlines_open() -> int:
+    """DL-01, DL-06: a draft saved with a launch date still ahead gets its 10-working-day deadline once
+    that date arrives, not only when the filer saves it again (the sweep's repair). Returns how many were
+    opened; one that was already open is left as it is."""
+    from review.models import Deadline
+
+    opened = 0
+    waiting = Filing.objects.filter(state=State.DRAFT, approved_revision__isnull=True).exclude(
+        pk__in=Deadline.objects.filter(
+            content_type__app_label="algorithms", content_type__model="filing", kind=DeadlineKind.LAUNCH
+        ).values("object_id")
+    )
+    for filing in waiting.select_related("entity"):
+        try:
+            launch = date.fromisoformat((filing.data or {}).get("basic", {}).get("launch_date") or "")
+        except (ValueError, TypeError, AttributeError):
+            continue
+        if launch <= timezone.localdate():
+            with transaction.atomic():
+                deadline_open(obj=filing, kind=DeadlineKind.LAUNCH, starts_on=launch, restart=False)
+            opened += 1
+    return opened
 
 
 def filing_numbers_repair() -> int:

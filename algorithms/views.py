@@ -7,33 +7,28 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from beian.concurrency import StaleEdit, idempotent_create, version_parse
+from beian.http_cache import private_document
 from filers.models import AttachmentKind
 from filers.services import attachment_store
 from filers.views import filer_required
 from products.selectors import product_tree
-from review.selectors import filer_history
+from review.selectors import filer_deadlines, filer_history
 from review.services import TransitionError
 from review.transitions import State
 
-from . import documents
-from .forms import CoverageForm, FilingCancelForm, StepTextForm
-from .models import AlgorithmType, Filing, Role
+from . import declarations, documents
+from .forms import CoverageForm, FilingCancelForm, StepTextForm, declared_sections
+from .models import AlgorithmType, Filing
 from .services import (
-    BASIC_FIELDS,
-    DATA_SOURCE_FIELDS,
-    DETAIL_TEXT_FIELDS,
-    DOMAINS,
-    MODEL_FIELDS,
-    RISK_FIELDS,
     STEPS,
     FilingIncomplete,
     FilingLocked,
@@ -51,6 +46,7 @@ from .services import (
 )
 
 FILING_UPLOADS = ("self_assessment", "disclosure")
+SENT = (State.SUBMITTED, State.MODIFIED)  # submitted (a first filing or a change) and not yet claimed
 
 
 def _own_filing(request, pk: int) -> Filing:
@@ -60,23 +56,11 @@ def _own_filing(request, pk: int) -> Filing:
 # --- The wizard (ALG-01) ------------------------------------------------------------------------
 
 
-def _rows(post, prefix: str, fields) -> list[dict]:
-    columns = {f: post.getlist(f"{prefix}_{f}") for f in fields}
-    count = max((len(v) for v in columns.values()), default=0)
-    return [{f: (columns[f][i] if i < len(columns[f]) else "") for f in fields} for i in range(count)]
-
-
 def _typed_text(post, step: int) -> dict:
     """The free text of steps ① and ② as typed, in the shape the service saves and the page shows."""
-    if step == 1:
-        return {"basic": {f: post.get(f, "") for f in BASIC_FIELDS}}
-    if step == 2:
-        details = {f: post.get(f, "") for f in DETAIL_TEXT_FIELDS}
-        details["data_sources"] = _rows(post, "ds", DATA_SOURCE_FIELDS)
-        details["model"] = {f: post.get(f"model_{f}", "") for f in MODEL_FIELDS}
-        details["risks"] = _rows(post, "risk", RISK_FIELDS)
-        return {"details": details}
-    return {}
+    if step not in declarations.FORM:
+        return {}
+    return {declarations.FORM[step].store: declarations.typed(step, post)}
 
 
 def _parse_step(request, filing: Filing, step: int) -> tuple[dict, dict[str, list[str]]]:
@@ -106,22 +90,18 @@ def _step_context(
     filing: Filing, step: int, errors: dict[str, list[str]], problems=None, typed: dict | None = None
 ) -> dict:
     data = {**(filing.data or {}), **(typed or {})}  # what was typed, when the page was refused
-    details = dict(data.get("details") or {})
-    details.setdefault("model", {})
     context = {
         "filing": filing,
+        "version": filing.version,
         "step": step,
         "steps": STEPS.items(),
-        "basic": data.get("basic") or {},
-        "details": details,
         "errors": errors,
         "problems": problems or [],
-        "algo_types": AlgorithmType.choices,
-        "roles": Role.choices,
-        "domains": DOMAINS,
-        "data_source_rows": (details.get("data_sources") or []) + [{}],
-        "risk_rows": (details.get("risks") or []) + [{}],
+        "basic": data.get("basic") or {},
+        "details": data.get("details") or {},
     }
+    if step in declarations.FORM:
+        context["sections"] = declared_sections(step, data, errors)
     if step == 3:
         context["products"] = product_tree(entity=filing.entity)
         context["selection"] = coverage_selection(filing=filing)
@@ -138,11 +118,26 @@ def _problem_errors(problems) -> dict[str, list[str]]:
     return errors
 
 
+def _posted_version(request) -> int | None:
+    """The version a posted page was made from (None when it sends none; 0, out of date, when malformed)."""
+    try:
+        return version_parse(request.POST.get("version"))
+    except ValueError:
+        return 0
+
+
 @filer_required
 @require_POST
 def filing_new(request):
-    """新增备案: a new draft, opened at step ①."""
-    filing = filing_create(entity=request.user.entity, actor=request.user)
+    """新增备案: a new draft, opened at step ①. The button's page carries a token: a double click makes one
+    draft, not two (REL-03)."""
+    token = (request.POST.get("form_token") or "").strip()[:64] or None
+    filing = idempotent_create(
+        actor=request.user,
+        key=token,
+        scope="filing",
+        create=lambda: filing_create(entity=request.user.entity, actor=request.user),
+    )
     return redirect("algorithms:step", pk=filing.pk, step=1)
 
 
@@ -183,13 +178,36 @@ def filing_step(request, pk: int, step: int):
     action = request.POST.get("action", "save")
     kwargs, errors = _parse_step(request, filing, step)
     try:
-        filing = filing_save_step(filing=filing, actor=request.user, step=step, **kwargs)
+        filing = filing_save_step(
+            filing=filing, actor=request.user, step=step, version=_posted_version(request), **kwargs
+        )
+    except StaleEdit as exc:
+        return _step_stale(request, filing, step, action, exc, errors, kwargs)
     except FilingLocked as exc:
         messages.error(request, str(exc))
         return redirect("algorithms:detail", pk=filing.pk)
     if errors:  # an upload was refused: everything else is saved; say so at the field
         messages.error(request, _("有附件未能上传，请按提示修改；其他内容已保存。"))
         return render(request, "algorithms/step.html", _step_context(filing, step, errors))
+    return _step_move(request, filing, step, action)
+
+
+def _step_stale(request, filing: Filing, step: int, action: str, exc: StaleEdit, errors, kwargs):
+    """REL-03: another login saved this draft since the page was made: nothing saved, what was typed kept
+    beside what differs. A second click on 提交 (the first one submitted it) is told so instead."""
+    if action == "submit" and step == 4 and not exc.changes and filing.state in SENT:
+        messages.info(request, _("该备案申请已提交，无需重复提交。"))
+        return redirect("algorithms:detail", pk=filing.pk)
+    messages.error(request, _("未保存：此备案已被另一个登录修改。请核对下列不同之处后再保存。"))
+    context = _step_context(filing, step, errors, typed=_typed_text(request.POST, step))
+    context.update({"stale": exc, "version": exc.current})
+    if step == 3:
+        context["selection"] = {k: set(v) for k, v in kwargs["coverage"].items()}
+    return render(request, "algorithms/step.html", context, status=409)
+
+
+def _step_move(request, filing: Filing, step: int, action: str):
+    """After a step was saved: stay (保存至草稿箱), go back, go on when the step is complete, or submit."""
     if action == "save":
         messages.success(request, _("已保存至草稿箱。"))
         return redirect("algorithms:step", pk=filing.pk, step=step)
@@ -206,23 +224,25 @@ def filing_step(request, pk: int, step: int):
             )
         return redirect("algorithms:step", pk=filing.pk, step=min(4, step + 1))
     if action == "submit" and step == 4:
-        try:
-            filing_submit(
-                filing=filing, actor=request.user, commitment=request.POST.get("commitment") == "on"
-            )
-        except FilingIncomplete as exc:
-            messages.error(request, _("还有内容需要完善，请按下列提示修改后再提交。"))
-            return render(
-                request,
-                "algorithms/step.html",
-                _step_context(filing, step, _problem_errors(exc.problems), exc.problems),
-            )
-        except TransitionError as exc:
-            messages.error(request, str(exc))
-            return redirect("algorithms:detail", pk=filing.pk)
-        messages.success(request, _("备案申请已提交，请等待网信部门审核。"))
-        return redirect("algorithms:detail", pk=filing.pk)
+        return _step_submit(request, filing)
     return redirect("algorithms:step", pk=filing.pk, step=step)
+
+
+def _step_submit(request, filing: Filing):
+    try:
+        filing_submit(filing=filing, actor=request.user, commitment=request.POST.get("commitment") == "on")
+    except FilingIncomplete as exc:
+        messages.error(request, _("还有内容需要完善，请按下列提示修改后再提交。"))
+        return render(
+            request,
+            "algorithms/step.html",
+            _step_context(filing, 4, _problem_errors(exc.problems), exc.problems),
+        )
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+        return redirect("algorithms:detail", pk=filing.pk)
+    messages.success(request, _("备案申请已提交，请等待网信部门审核。"))
+    return redirect("algorithms:detail", pk=filing.pk)
 
 
 @filer_required
@@ -235,9 +255,10 @@ def filing_document(request, pk: int, kind: str):
     }.get(kind)
     if render_pdf is None:
         raise Http404
-    response = HttpResponse(render_pdf(filing=filing), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, f"{AttachmentKind(kind).label}.pdf")
-    return response
+    # Laid out once while the draft is unchanged (filers.documents caches by the HTML).
+    pdf = render_pdf(filing=filing)
+    filename = f"{AttachmentKind(kind).label}.pdf"
+    return private_document(request, pdf, content_type="application/pdf", filename=filename)
 
 
 # --- Drafts box (ALG-08), list (ALG-09), detail (ALG-10) -------------------------------------------
@@ -258,8 +279,8 @@ def drafts(request):
 def draft_delete(request, pk: int):
     filing = _own_filing(request, pk)
     try:
-        filing_delete_draft(filing=filing, actor=request.user)
-    except FilingLocked as exc:
+        filing_delete_draft(filing=filing, actor=request.user, version=_posted_version(request))
+    except (FilingLocked, StaleEdit) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("草稿“%(name)s”已删除。") % {"name": filing})
@@ -338,6 +359,7 @@ def _detail_page(request, filing: Filing, *, cancel_form: FilingCancelForm | Non
             "history": filer_history(obj=filing),
             "today": timezone.localdate().isoformat(),
             "cancel_form": cancel_form,
+            "deadline_rows": filer_deadlines(entity_id=filing.entity_id, obj=filing),
         },
         status=status,
     )
@@ -352,7 +374,14 @@ def filing_cancel_view(request, pk: int):
     if not form.is_valid():  # SEC-05: the detail page again, the errors at their fields, the date kept
         return _detail_page(request, filing, cancel_form=form, status=400)
     try:
-        filing_cancel(filing=filing, actor=request.user, terminated_on=form.cleaned_data["terminated_on"])
+        filing_cancel(
+            filing=filing,
+            actor=request.user,
+            terminated_on=form.cleaned_data["terminated_on"],
+            version=_posted_version(request),
+        )
+    except StaleEdit:
+        messages.error(request, _("此备案在您打开页面后已有变化，请核对后再注销。"))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except TransitionError as exc:

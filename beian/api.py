@@ -3,7 +3,7 @@
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.auth import TokenAuthentication
 from knox.models import get_token_model
 from rest_framework import permissions, serializers, status
@@ -62,6 +62,14 @@ class TokenObtainApi(APIView):
     def post(self, request):
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
+        from filers.services import account_awaiting_activation
+
+        if account_awaiting_activation(request=request, **payload.validated_data):
+            # ACC-01: not a failure for the lockout; the page's message, with its code.
+            return Response(
+                {"detail": _("账号尚未激活，请先点击激活邮件中的链接。"), "code": "awaiting_activation"},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         user = authenticate(request=request, **payload.validated_data)
         if getattr(request, "axes_locked_out", False):
             return Response(
@@ -101,17 +109,3 @@ class TokenLogoutAllApi(APIView):
     def post(self, request):
         tokens_revoke_all(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-def paginated(name: str, item) -> serializers.Serializer:
-    """The schema of a page of DRF's PageNumberPagination, as the list views answer: count, next,
-    previous and the items (a bare list in the schema did not match what is sent)."""
-    return inline_serializer(
-        name,
-        {
-            "count": serializers.IntegerField(),
-            "next": serializers.URLField(allow_null=True),
-            "previous": serializers.URLField(allow_null=True),
-            "results": item,
-        },
-    )

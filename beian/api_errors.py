@@ -41,3 +41,73 @@ def server_error(*, unavailable: bool) -> JsonResponse:
     return JsonResponse(
         {"detail": _("服务器内部错误，请稍后再试。")}, status=500, json_dumps_params=JSON_TEXT
     )
+
+
+# --- REL-03: versions and ETags -------------------------------------------------------------------
+
+
+def expected_version(request) -> int | None:
+    """The version an API edit was made from: `If-Match: "<version>"`, else a `version` in the body;
+    None when the client says neither (the edit then goes through unchecked). 400 when malformed."""
+    from .concurrency import version_parse
+
+    raw = request.headers.get("If-Match")
+    if raw is None and isinstance(request.data, dict):
+        raw = request.data.get("version")
+    if raw is None or raw == "*":
+        return None
+    try:
+        return version_parse(raw)
+    except ValueError:
+        raise ApiValidationError({"version": [_("版本号应为正整数（取自 ETag 或 version）。")]}) from None
+
+
+def versioned(response: Response, obj) -> Response:
+    """The object's version as the response's ETag, for a later If-Match."""
+    response["ETag"] = f'"{obj.version}"'
+    return response
+
+
+def stale(exc) -> Response:
+    """A save made from an older version: 409 with what is saved now where it differs (REL-03)."""
+    return Response(exc.as_api(), status=status.HTTP_409_CONFLICT)
+
+
+def _if_match_parameter():
+    from drf_spectacular.utils import OpenApiParameter
+
+    return OpenApiParameter(
+        "If-Match",
+        str,
+        location=OpenApiParameter.HEADER,
+        required=False,
+        description='The ETag (version) the edit was made from, e.g. "7"; an older one gets 409.',
+    )
+
+
+IF_MATCH = _if_match_parameter()
+
+
+def idempotency_key(request) -> str | None:
+    """REL-03: the client's `Idempotency-Key` for a create: the same key twice makes one object."""
+    key = (request.headers.get("Idempotency-Key") or "").strip()
+    if not key:
+        return None
+    if len(key) > 64 or not key.isascii() or not key.isprintable():
+        raise ApiValidationError({"Idempotency-Key": [_("幂等键应为不超过64个字符的ASCII文本。")]})
+    return key
+
+
+def _idempotency_parameter():
+    from drf_spectacular.utils import OpenApiParameter
+
+    return OpenApiParameter(
+        "Idempotency-Key",
+        str,
+        location=OpenApiParameter.HEADER,
+        required=False,
+        description="Any unique text: the same create sent twice with it makes one object (the first).",
+    )
+
+
+IDEMPOTENCY_KEY = _idempotency_parameter()

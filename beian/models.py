@@ -11,3 +11,40 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"
+
+
+class IdempotencyKey(models.Model):
+    """REL-03: a create request's key (a page's hidden token, the API's Idempotency-Key) and what it made,
+    so that the same request sent twice (a double click, a retry after a timeout) makes one object.
+    Kept for a day (beat prunes older keys)."""
+
+    actor = models.ForeignKey("filers.User", on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=64)
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "scope", "key"], name="idempotency_key_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"
+
+    @property
+    def target_object(self):
+        return self.target()
+
+    @target_object.setter
+    def target_object(self, obj) -> None:
+        from django.contrib.contenttypes.models import ContentType
+
+        self.content_type = ContentType.objects.get_for_model(obj)
+        self.object_id = obj.pk
+
+    def target(self):
+        """The object this key made, or None if it has since been deleted."""
+        model = self.content_type.model_class()
+        return model._default_manager.filter(pk=self.object_id).first() if model else None

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # After CommonMiddleware has checked the host: e-mails owed during a request link to its origin.
+    "beian.portal_origin.PortalOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -202,7 +204,8 @@ if env.str("EMAIL_URL", default=""):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="算法备案系统 <noreply@beian.invalid>")
-# The address activation and reset links point at.
+# The address links in e-mails point at when no request gives one (beat's reminders, the sweep);
+# e-mails owed during a request link to that request's origin (beian.portal_origin). make run sets it.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 # --- Celery -----------------------------------------------------------------------
@@ -270,6 +273,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # SEC-03: the embedded rate-limit counters of windows that have ended.
     "rate-counters-prune": {"task": "beian.rate_counters_prune", "schedule": 3600.0},
+    # REL-03: the keys that make a repeated create answer once, after a day.
+    "idempotency-keys-prune": {"task": "beian.idempotency_keys_prune", "schedule": 3600.0},
 }
 
 # --- REST API ----------------------------------------------------------------------
@@ -319,6 +324,10 @@ RATE_LIMITS = {
     "register": env.str("RATE_LIMIT_REGISTER", default="10/h"),
     "login": env.str("RATE_LIMIT_LOGIN", default="20/min"),
     "password_reset": env.str("RATE_LIMIT_PASSWORD_RESET", default="5/h"),
+    # 重新发送激活邮件: per client address (the page), and per account and per e-mail address (quietly:
+    # the answer is the same, so it tells no one which accounts exist).
+    "activation_resend": env.str("RATE_LIMIT_ACTIVATION_RESEND", default="10/h"),
+    "activation_resend_account": env.str("RATE_LIMIT_ACTIVATION_RESEND_ACCOUNT", default="3/h"),
     "number_check": env.str("RATE_LIMIT_NUMBER_CHECK", default="60/min"),
     "search": env.str("RATE_LIMIT_SEARCH", default="60/min"),
     # PUBLIC_API_RATE is this setting's earlier name.

@@ -15,3 +15,11 @@ def rate_counters_prune() -> int:
     from .throttling import counters_prune
 
     return counters_prune()
+
+
+@shared_task(name="beian.idempotency_keys_prune", acks_late=True, time_limit=120, ignore_result=True)
+def idempotency_keys_prune() -> int:
+    """REL-03: create keys older than a day."""
+    from .concurrency import idempotency_keys_prune as prune
+
+    return prune()

@@ -14,7 +14,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from beian.api_errors import conflict, field_errors
+from beian.api_errors import IF_MATCH, conflict, expected_version, field_errors, stale, versioned
+from beian.concurrency import StaleEdit
 from beian.input_fields import IdApiField
 from review.services import TransitionError
 
@@ -126,9 +127,18 @@ class EntitySerializer(serializers.ModelSerializer):
             "approved_revision",
             "pending_revision",
             "updated_at",
+            "version",
             "missing",
         ]
-        read_only_fields = ["id", "state", "uscc", "approved_revision", "pending_revision", "updated_at"]
+        read_only_fields = [
+            "id",
+            "state",
+            "uscc",
+            "approved_revision",
+            "pending_revision",
+            "updated_at",
+            "version",
+        ]
         extra_kwargs = {name: {"required": False} for name in fields}
 
     def __init__(self, *args, **kwargs):
@@ -148,22 +158,32 @@ class EntityApi(APIView):
 
     @extend_schema(responses=EntitySerializer)
     def get(self, request):
-        return Response(EntitySerializer(request.user.entity).data)
+        entity = request.user.entity
+        return versioned(Response(EntitySerializer(entity).data), entity)
 
-    @extend_schema(request=EntitySerializer, responses={200: EntitySerializer, 409: OpenApiResponse()})
+    @extend_schema(
+        request=EntitySerializer,
+        parameters=[IF_MATCH],
+        responses={200: EntitySerializer, 409: OpenApiResponse(description="locked, or edited since")},
+    )
     def patch(self, request):
         entity = request.user.entity
+        version = expected_version(request)
         serializer = EntitySerializer(entity, data=request.data, partial=True, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         attachments = {name: data.pop(name) for name in Entity.ATTACHMENT_FIELDS if name in data}
         try:
-            entity_save(entity=entity, actor=request.user, data=data, attachments=attachments)
+            entity_save(
+                entity=entity, actor=request.user, data=data, attachments=attachments, version=version
+            )
+        except StaleEdit as exc:
+            return stale(exc)
         except EntityLocked as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         except ValidationError as exc:
             raise field_errors(exc) from exc
-        return Response(EntitySerializer(entity).data)
+        return versioned(Response(EntitySerializer(entity).data), entity)
 
 
 class EntitySubmitApi(APIView):
@@ -177,7 +197,9 @@ class EntitySubmitApi(APIView):
     def post(self, request):
         entity = request.user.entity
         try:
-            entity_submit(entity=entity, actor=request.user)
+            entity_submit(entity=entity, actor=request.user, version=expected_version(request))
+        except StaleEdit as exc:
+            return stale(exc)
         except EntityIncomplete as exc:
             return Response(
                 {"detail": str(exc), "missing": [{"field": f, "label": label} for f, label in exc.missing]},

@@ -19,7 +19,6 @@ class FilersConfig(AppConfig):
                 key="entity",
                 model=Entity,
                 label=_("主体信息"),
-                region_lookup="record_region_code",
                 entity_lookup="id",
                 field_label=entity_field_label,
                 describe=entity_review_context,

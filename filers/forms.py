@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from beian.input_fields import id_parse
+from beian.regions import regions
 
 from .models import Attachment, AttachmentKind, Entity, User
-from .regions import regions
-from .services import DUPLICATE_USCC, REQUIRED_FIELDS, attachment_store
+from .services import DUPLICATE_USCC, REQUIRED_FIELDS, account_awaiting_activation, attachment_store
 from .validators import validate_mobile, validate_uscc
 
 
@@ -125,6 +126,8 @@ class EntityForm(forms.ModelForm):
         error_messages={"invalid_choice": _("请选择注册地所在的区县。")},
     )
     uscc_display = forms.CharField(label=_("统一社会信用代码"), required=False, disabled=True)
+    # REL-03: the version of 主体信息 this page was made from.
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     class Meta:
         model = Entity
@@ -157,6 +160,7 @@ class EntityForm(forms.ModelForm):
         if not self.is_bound:
             self.initial.update({"province": province, "city": city})
         self.initial["uscc_display"] = entity.uscc
+        self.initial.setdefault("version", entity.version)
         self.pending: dict[str, Attachment] = {}
         for name in Entity.ATTACHMENT_FIELDS:
             kind = AttachmentKind(name)
@@ -221,3 +225,50 @@ class EntityForm(forms.ModelForm):
                     }
                 )
             yield title, rows
+
+
+def entity_form_data(entity: Entity) -> dict:
+    """The 主体信息 form bound to what is saved, with each field kept as a draft (REL-03) shown as typed:
+    binding it marks those fields with their errors again."""
+    from django.forms.models import model_to_dict
+
+    values = model_to_dict(entity, fields=list(Entity.EDITABLE_FIELDS))
+    data = {
+        name: "" if value is None else (value.isoformat() if hasattr(value, "isoformat") else value)
+        for name, value in values.items()
+    }
+    data.update(entity.draft_input or {})
+    code = data.get("region_code") or ""
+    data.update({"province": code[:2] + "0000" if code else "", "city": code[:4] + "00" if code else ""})
+    data["version"] = entity.version
+    return data
+
+
+def stale_form_data(form: forms.Form, version: int) -> None:
+    """After a refused stale save: the page keeps what was typed, and its next save is made from `version`."""
+    form.data = form.data.copy()
+    form.data["version"] = str(version)
+
+
+class LoginForm(AuthenticationForm):
+    """The login page's form: an account that was never activated is told so, with the way to resend
+    the mail, and the attempt is not a failure for the lockout (ACC-01, ACC-04)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "awaiting_activation": _("账号尚未激活，请先点击激活邮件中的链接。"),
+    }
+
+    awaiting_activation = False
+
+    def clean(self):
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if account_awaiting_activation(request=self.request, username=username, password=password):
+            self.awaiting_activation = True
+            # Raised before authenticate(): no user_login_failed signal, so axes counts nothing.
+            raise ValidationError(self.error_messages["awaiting_activation"], code="awaiting_activation")
+        return super().clean()
+
+
+class ActivationResendForm(forms.Form):
+    login = forms.CharField(label=_("登录名或联系邮箱"), max_length=254)

@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from beian.regions import regions
 from review.models import Reviewable
 
-from .regions import regions
 from .validators import validate_id_number, validate_mobile, validate_uscc
 
 
@@ -277,6 +277,9 @@ class Entity(Reviewable):
     record_region_code = models.CharField(
         _("注册地（已审核）"), max_length=6, blank=True, editable=False, db_index=True
     )
+    # REL-03: what the filer typed in fields whose format is not right yet, kept as typed (field → text)
+    # until corrected, as the wizard keeps its drafts (ALG-04); submission waits until it is empty.
+    draft_input = models.JSONField(_("未通过格式检查的填写"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("最后保存"), auto_now=True)
 
@@ -373,9 +376,13 @@ class Entity(Reviewable):
     def review_owner_entity_id(self) -> int | None:
         return self.pk
 
-    def review_recipients(self) -> list[str]:
-        account = getattr(self, "account", None)
-        return [account.email] if account is not None and account.email else []
+    def review_account(self):
+        return getattr(self, "account", None)
+
+    def review_filer_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("filers:entity")
 
     def revision_data(self) -> dict:
         from .services import entity_snapshot

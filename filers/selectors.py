@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from beian.regions import region_name
+
 from .models import Entity
-from .regions import region_name
 from .validators import mask_id, mask_mobile
 
 DISPLAY_SECTIONS = (

@@ -9,10 +9,12 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 
-from review.services import submission_perform, working_copy_edited
+from beian.concurrency import version_bump, version_check
+from beian.portal_origin import request_origin
+from beian.regions import province_code as normalise_province
+from review.services import row_lock, submission_perform, working_copy_edited
 
 from .models import Attachment, AttachmentKind, Entity, Role, User
-from .regions import province_code as normalise_province
 from .tokens import activation_token_generator
 from .uploads import upload_check
 
@@ -91,7 +93,12 @@ def account_register(
             user.set_password(password)
             user.save()
             # REL-01: the activation e-mail is owed in this transaction and sent once it commits.
-            outbox_add(key=f"activation:user:{user.pk}", handler="activation_email", user_id=user.pk)
+            outbox_add(
+                key=f"activation:user:{user.pk}",
+                handler="activation_email",
+                user_id=user.pk,
+                origin=request_origin(),
+            )
     except IntegrityError as exc:
         if Entity.objects.filter(uscc=uscc).exists():
             raise ValidationError({"uscc": DUPLICATE_USCC}) from exc
@@ -114,6 +121,63 @@ def account_activate(*, uidb64: str, token: str) -> User | None:
     user.is_active = True
     user.save(update_fields=["is_active"])
     return user
+
+
+def account_awaiting_activation(*, request, username: str, password: str) -> User | None:
+    """The filer account `username` if it was registered but never activated and `password` is its
+    password; else None, and the login goes on as usual (ACC-01, ACC-04).
+
+    Signing in before activating is not a wrong password: the login page says so and offers to resend
+    the mail, and the lockout does not count it. Only the right password reveals the state, so this says
+    nothing about an account to someone who does not know its password; and while the lockout holds
+    the account's login, the usual path answers, so this is no way round it. An account an
+    administrator deactivated has signed in before (activation signs in), and is not "awaiting"."""
+    from axes.handlers.proxy import AxesProxyHandler
+
+    if not username or not password:
+        return None
+    user = User.objects.filter(
+        username=username, is_active=False, role=Role.FILER, last_login__isnull=True
+    ).first()
+    if user is None or not AxesProxyHandler.is_allowed(request, {"username": username}):
+        return None
+    return user if user.check_password(password) else None
+
+
+def activation_resend(*, login: str, origin: str | None = None) -> int:
+    """ACC-01 重新发送激活邮件: owe a fresh activation e-mail to each account awaiting activation whose
+    login name or e-mail address is `login`, at most RATE_LIMITS["activation_resend_account"] per
+    account and per address. Returns how many were owed; the caller answers the same whatever it is,
+    so the page tells no one which accounts exist."""
+    import uuid
+
+    from django.db.models import Q
+
+    from beian.throttling import hit
+    from review.outbox import outbox_add
+
+    login = (login or "").strip()
+    if not login or len(login) > 254:
+        return 0
+    owed = 0
+    awaiting = User.objects.filter(
+        Q(username=login) | Q(email__iexact=login), is_active=False, role=Role.FILER, last_login__isnull=True
+    ).exclude(email="")
+    for user in awaiting[:5]:
+        if not (
+            hit("activation_resend_account", f"user:{user.pk}").allowed
+            and hit("activation_resend_account", f"email:{user.email.lower()}").allowed
+        ):
+            continue
+        with transaction.atomic():
+            outbox_add(
+                key=f"activation:user:{user.pk}:resend:{uuid.uuid4().hex}",
+                handler="activation_email",
+                user_id=user.pk,
+                origin=origin,
+            )
+        owed += 1
+    return owed
 
 
 # --- 主体信息 ---------------------------------------------------------------------
@@ -143,50 +207,95 @@ REQUIRED_FIELDS = (
 
 
 def entity_missing(*, entity: Entity) -> list[tuple[str, str]]:
-    """What submission still needs, as (field, label) pairs in form order: one list, not one at a time."""
+    """What submission still needs, as (field, label) pairs in form order: one list, not one at a time —
+    the empty required fields, and the fields whose typed value is kept as a draft until its format is
+    right (REL-03)."""
     missing = []
     for name in REQUIRED_FIELDS:
         field = Entity._meta.get_field(name)
         value = getattr(entity, field.attname)
-        if value in (None, ""):
+        if value in (None, "") and name not in (entity.draft_input or {}):
             missing.append((name, str(field.verbose_name)))
+    for name in entity.draft_input or {}:
+        label = str(Entity._meta.get_field(name).verbose_name)
+        missing.append((name, _("%(label)s（格式不正确，请修改）") % {"label": label}))
     return missing
+
+
+def entity_label(name: str) -> str:
+    return str(Entity._meta.get_field(name).verbose_name)
+
+
+def _entity_values(entity: Entity, names) -> dict:
+    """What is saved now in these fields (a field's draft, where one is kept, as typed)."""
+    values = {}
+    for name in names:
+        if name in (entity.draft_input or {}):
+            values[name] = entity.draft_input[name]
+        else:
+            values[name] = getattr(entity, Entity._meta.get_field(name).attname)
+    return values
 
 
 @transaction.atomic
 def entity_save(
-    *, entity: Entity, actor, data: dict | None = None, attachments: dict | None = None
+    *,
+    entity: Entity,
+    actor,
+    data: dict | None = None,
+    attachments: dict | None = None,
+    draft_input: dict | None = None,
+    version: int | None = None,
 ) -> Entity:
-    """Save the working copy of 主体信息 without submitting (ENT-04), valid formats only.
+    """Save the working copy of 主体信息 without submitting (ENT-04).
 
-    Editable before review starts and after approval (the approved version stays
-    in force until the change is approved); refused while under review. Editing a
-    rejected item reopens it as a draft. A submitted item not yet claimed is
-    edited in place and its pending revision replaced.
+    `data` are fields whose format is right; `draft_input` (field → text as typed) those whose format is
+    not yet: they are kept as a draft, shown again at their fields and named at submission, so that
+    nothing typed is lost (REL-03, like the wizard's ALG-04). `version` is the version the edit was made
+    from: an edit made from an older one is refused (StaleEdit) and changes nothing.
+
+    Editable before review starts and after approval (the approved version stays in force until the
+    change is approved); refused while under review. Editing a rejected item reopens it as a draft. A
+    submitted item not yet claimed is edited in place and its pending revision replaced.
     """
+    row_lock(entity)
     if not entity.filer_may_edit:
         raise EntityLocked(_("主体信息正在审核中，审核结束前不能修改。"))
-    for name, value in (data or {}).items():
-        if name in ("uscc", "state") or name in Entity.ATTACHMENT_FIELDS:
+    data, draft_input = dict(data or {}), dict(draft_input or {})
+    sent = {name: value for name, value in {**data, **draft_input}.items() if name in Entity.EDITABLE_FIELDS}
+    version_check(entity, version, saved=_entity_values(entity, sent), yours=sent, labels=entity_label)
+    for name, value in data.items():
+        if (
+            name in ("uscc", "state")
+            or name in Entity.ATTACHMENT_FIELDS
+            or name not in Entity.EDITABLE_FIELDS
+        ):
             continue  # the USCC identifies the account; attachments come below
         setattr(entity, name, value)
+    drafts = {k: v for k, v in (entity.draft_input or {}).items() if k not in data}
+    drafts.update({k: str(v)[:2000] for k, v in draft_input.items() if k in Entity.EDITABLE_FIELDS})
+    entity.draft_input = drafts
     for name, attachment in (attachments or {}).items():
         if attachment is not None:
             if attachment.entity_id != entity.pk or attachment.kind != name:
                 raise ValidationError({name: _("附件不属于本主体或类型不符。")})
             setattr(entity, name, attachment)
-    entity.full_clean()
+    entity.full_clean(exclude=list(drafts))
+    version_bump(entity)
     entity.save()
     working_copy_edited(obj=entity, actor=actor)
     return entity
 
 
 @transaction.atomic
-def entity_submit(*, entity: Entity, actor) -> Entity:
+def entity_submit(*, entity: Entity, actor, version: int | None = None) -> Entity:
     """Submit 主体信息 for 主体审核 (ENT-04), or submit a change of approved information.
 
-    Refused with the whole list of what is missing when incomplete.
+    Refused with the whole list of what is missing when incomplete, and (StaleEdit) when made from a page
+    older than what is saved — a second click on 提交 included.
     """
+    row_lock(entity)
+    version_check(entity, version)
     missing = entity_missing(entity=entity)
     if missing:
         raise EntityIncomplete(missing)

@@ -9,6 +9,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from beian.portal_origin import portal_link
+
 from .models import User
 from .tokens import activation_token_generator
 
@@ -21,8 +23,9 @@ from .tokens import activation_token_generator
     time_limit=60,
     soft_time_limit=50,
 )
-def activation_email_send(user_id: int) -> int:
-    """ACC-01: e-mail the activation link; nothing to do for an account already active."""
+def activation_email_send(user_id: int, origin: str | None = None) -> int:
+    """ACC-01: e-mail the activation link (on `origin`, the address the filer registered at, when
+    known); nothing to do for an account already active."""
     user = User.objects.select_related("entity").filter(pk=user_id, is_active=False).first()
     if user is None:
         return 0
@@ -41,6 +44,6 @@ def activation_email_send(user_id: int) -> int:
         ) % {
             "entity": user.entity.name if user.entity else "",
             "username": user.username,
-            "url": settings.PORTAL_BASE_URL.rstrip("/") + path,
+            "url": portal_link(path, origin),
         }
     return send_mail(subject, body, None, [user.email])

@@ -4,17 +4,19 @@ from django.urls import path, reverse_lazy
 from beian.throttling import rate_limited
 
 from . import views
+from .forms import LoginForm
 
 app_name = "filers"
 urlpatterns = [
     path("", views.workspace, name="workspace"),
     path("register/", views.register, name="register"),
     path("register/done/", views.register_done, name="register_done"),
+    path("activate/resend/", views.activation_resend_view, name="activation_resend"),
     path("activate/<uidb64>/<token>/", views.activate, name="activate"),
     path(
         "login/",
         rate_limited("login", methods=("POST",))(
-            auth_views.LoginView.as_view(template_name="filers/login.html")
+            auth_views.LoginView.as_view(template_name="filers/login.html", authentication_form=LoginForm)
         ),
         name="login",
     ),

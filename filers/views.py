@@ -4,28 +4,33 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
+from beian.concurrency import StaleEdit, version_parse
+from beian.http_cache import private_document
+from beian.portal_origin import request_origin
+from beian.regions import regions
 from beian.throttling import rate_limited
-from review.selectors import filer_history
+from review.selectors import filer_deadlines, filer_history
 from review.services import TransitionError
+from review.transitions import State
 
 from . import documents
 from .export import entity_export_file
-from .forms import EntityForm, RegistrationForm
-from .models import Attachment
-from .regions import regions
+from .forms import ActivationResendForm, EntityForm, RegistrationForm, entity_form_data, stale_form_data
+from .models import Attachment, Entity
 from .selectors import entity_attachments, entity_display_sections
 from .services import (
     EntityIncomplete,
     EntityLocked,
     account_activate,
     account_register,
+    activation_resend,
     attachment_visible_to,
     entity_has_changes,
     entity_missing,
@@ -52,7 +57,8 @@ def filer_required(view):
 def workspace(request):
     """The main page after login (manual 图 4): the three parts to fill."""
     entity = request.user.entity if request.user.is_filer else None
-    return render(request, "filers/workspace.html", {"entity": entity})
+    rows = filer_deadlines(entity_id=entity.pk) if entity is not None else []
+    return render(request, "filers/workspace.html", {"entity": entity, "deadline_rows": rows})
 
 
 @require_http_methods(["GET", "POST"])
@@ -99,6 +105,24 @@ def activate(request, uidb64: str, token: str):
     return redirect("filers:entity")
 
 
+@require_http_methods(["GET", "POST"])
+@rate_limited("activation_resend", methods=("POST",))
+def activation_resend_view(request):
+    """ACC-01 重新发送激活邮件: the same answer whether or not such an account exists (no enumeration);
+    limited per client address here and per account in the service."""
+    form = ActivationResendForm(request.POST or None, initial={"login": request.GET.get("login", "")[:254]})
+    if request.method == "POST" and form.is_valid():
+        activation_resend(login=form.cleaned_data["login"], origin=request_origin())
+        messages.info(
+            request,
+            _("如果该账号已注册且尚未激活，激活邮件已重新发送到注册时填写的联系邮箱，请查收。"),
+        )
+        return redirect("filers:login")
+    return render(
+        request, "filers/activation_resend.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
 @filer_required
 def entity_detail(request):
     """主体信息: what is on file, its state and history; personal numbers masked (ENT-01, ENT-04)."""
@@ -113,6 +137,7 @@ def entity_detail(request):
             "missing": entity_missing(entity=entity),
             "history": filer_history(obj=entity),
             "has_changes": entity_has_changes(entity=entity),
+            "deadline_rows": filer_deadlines(entity_id=entity.pk, obj=entity),
         },
     )
 
@@ -120,49 +145,104 @@ def entity_detail(request):
 @filer_required
 @require_http_methods(["GET", "POST"])
 def entity_edit(request):
-    """Edit 主体信息: 保存 keeps the draft; 提交审核 also submits it (ENT-04)."""
+    """Edit 主体信息: 保存 keeps the draft, everything typed (REL-03: a field whose format is wrong is kept as
+    typed and marked); 提交审核 also submits it (ENT-04). An edit made from an older page is refused, with
+    what differs, and what was typed stays on the page."""
     entity = request.user.entity
     if not entity.filer_may_edit:
         messages.error(request, _("主体信息正在审核中，审核结束前不能修改。"))
         return redirect("filers:entity")
-    form = EntityForm(request.POST or None, request.FILES or None, instance=entity, actor=request.user)
     missing: list = []
-    if request.method == "POST":
-        if form.is_valid():
-            model_data = {k: v for k, v in form.cleaned_data.items() if k in EntityForm.Meta.fields}
-            try:
-                entity_save(entity=entity, actor=request.user, data=model_data, attachments=form.pending)
-                if request.POST.get("action") == "submit":
-                    entity_submit(entity=entity, actor=request.user)
-                    messages.success(request, _("主体信息已提交审核。"))
-                    return redirect("filers:entity")
-            except ValidationError as exc:  # the model's own rules, said at their fields (SEC-05)
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-                messages.error(
-                    request, _("有内容填写不正确，请按提示修改。已填写的内容和已上传的附件均已保留。")
-                )
-            except EntityIncomplete as exc:
-                missing = exc.missing
-                messages.warning(request, _("已保存。提交前还需填写以下内容。"))
-            except (EntityLocked, TransitionError) as exc:
-                messages.error(request, str(exc))
-                return redirect("filers:entity")
-            else:
-                messages.success(request, _("已保存。"))
-                return redirect("filers:entity")
+    stale = None
+    if request.method == "GET":
+        if entity.draft_input:  # what was kept as typed: shown again, at its fields, with why
+            form = EntityForm(entity_form_data(entity), instance=entity, actor=request.user)
+            form.is_valid()
         else:
-            messages.error(request, _("有内容填写不正确，请按提示修改。已填写的内容和已上传的附件均已保留。"))
+            form = EntityForm(instance=entity, actor=request.user)
+        return render(request, "filers/entity_form.html", {"form": form, "entity": entity})
+
+    form = EntityForm(request.POST, request.FILES or None, instance=entity, actor=request.user)
+    valid = form.is_valid()
+    typed_fields = set(Entity.EDITABLE_FIELDS)
+    model_data = {k: v for k, v in form.cleaned_data.items() if k in typed_fields and k not in form.errors}
+    drafts = {k: request.POST.get(k, "") for k in form.errors if k in typed_fields}
+    try:
+        entity_save(
+            entity=entity,
+            actor=request.user,
+            data=model_data,
+            attachments=form.pending,
+            draft_input=drafts,
+            version=form.cleaned_data.get("version") if "version" not in form.errors else 0,
+        )
+        if valid and request.POST.get("action") == "submit":
+            entity_submit(entity=entity, actor=request.user)
+            messages.success(request, _("主体信息已提交审核。"))
+            return redirect("filers:entity")
+    except StaleEdit as exc:
+        stale = exc
+        stale_form_data(form, exc.current)
+        messages.error(request, _("未保存：主体信息已被另一个登录修改。请核对后再保存。"))
+        context = {"form": form, "entity": entity, "missing": missing, "stale": stale}
+        return render(request, "filers/entity_form.html", context, status=409)
+    except ValidationError as exc:  # the model's own rules, said at their fields (SEC-05)
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        messages.error(request, _("有内容填写不正确，请按提示修改。"))
+    except EntityIncomplete as exc:
+        missing = exc.missing
+        messages.warning(request, _("已保存。提交前还需填写以下内容。"))
+    except (EntityLocked, TransitionError) as exc:
+        messages.error(request, str(exc))
+        return redirect("filers:entity")
+    else:
+        if not form.errors:
+            messages.success(request, _("已保存。"))
+            return redirect("filers:entity")
+        if drafts:
+            labels = "、".join(str(form.fields[name].label) for name in drafts)
+            messages.warning(
+                request,
+                _(
+                    "已保存您填写的其他内容和上传的附件。以下%(n)s项格式不正确，已按您填写的原样保留为草稿，"
+                    "修改正确前不会生效，也不能提交审核：%(fields)s。"
+                )
+                % {"n": len(drafts), "fields": labels},
+            )
+        refused = [str(form.fields[name].label) for name in form.errors if name in Entity.ATTACHMENT_FIELDS]
+        if refused:
+            messages.error(
+                request,
+                _("以下附件未能上传，请按提示重新选择文件（其他内容已保存）：%(files)s。")
+                % {"files": "、".join(refused)},
+            )
+    stale_form_data(form, entity.version)  # the page's next save is made from what was just saved
     return render(request, "filers/entity_form.html", {"form": form, "entity": entity, "missing": missing})
+
+
+def _posted_version(request) -> int | None:
+    """The version a posted page was made from (None when it sends none; 0, out of date, when malformed)."""
+    try:
+        return version_parse(request.POST.get("version"))
+    except ValueError:
+        return 0
 
 
 @filer_required
 @require_http_methods(["POST"])
 def entity_submit_view(request):
-    """提交审核 from the 主体信息 page, for information already saved complete."""
+    """提交审核 from the 主体信息 page, for information already saved complete; a second click (a page
+    older than what is saved) is refused, not submitted twice (REL-03)."""
     entity = request.user.entity
     try:
-        entity_submit(entity=entity, actor=request.user)
+        entity_submit(entity=entity, actor=request.user, version=_posted_version(request))
+    except StaleEdit:
+        entity.refresh_from_db()
+        if entity.state in (State.SUBMITTED, State.MODIFIED):  # a second click: the first one submitted it
+            messages.info(request, _("主体信息已提交审核，无需重复提交。"))
+        else:
+            messages.error(request, _("主体信息在您打开页面后已有变化，请核对后再提交。"))
     except EntityIncomplete:
         messages.error(request, _("主体信息尚不完整，请先补充所列内容。"))
     except TransitionError as exc:
@@ -181,14 +261,12 @@ def entity_document(request, kind: str):
     }.get(kind)
     if render_pdf is None:
         raise Http404
-    pdf = render_pdf(entity=request.user.entity)
+    pdf = render_pdf(entity=request.user.entity)  # laid out once while the entity's data is unchanged
     names = {
         "commitment_letter": "算法备案承诺书.pdf",
         "responsibility_statement": "落实算法安全主体责任基本情况.pdf",
     }
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, names[kind])
-    return response
+    return private_document(request, pdf, content_type="application/pdf", filename=names[kind])
 
 
 @filer_required

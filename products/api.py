@@ -9,7 +9,17 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from beian.api_errors import conflict, field_errors
+from beian.api_errors import (
+    IDEMPOTENCY_KEY,
+    IF_MATCH,
+    conflict,
+    expected_version,
+    field_errors,
+    idempotency_key,
+    stale,
+    versioned,
+)
+from beian.concurrency import StaleEdit, idempotent_create
 from filers.api import IsFiler
 from review.services import TransitionError
 
@@ -36,7 +46,8 @@ from .services import (
 class FunctionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Function
-        fields = ["id", *FUNCTION_FIELDS]
+        fields = ["id", *FUNCTION_FIELDS, "version"]
+        read_only_fields = ["id", "version"]
 
 
 class PathSerializer(serializers.ModelSerializer):
@@ -45,7 +56,8 @@ class PathSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FunctionPath
-        fields = ["id", "steps", "functions"]
+        fields = ["id", "steps", "functions", "version"]
+        read_only_fields = ["id", "version"]
 
 
 class ProductSerializer(serializers.ModelSerializer):
@@ -63,8 +75,9 @@ class ProductSerializer(serializers.ModelSerializer):
             "approved_revision",
             "pending_revision",
             "paths",
+            "version",
         ]
-        read_only_fields = ["id", "state", "approved_revision", "pending_revision", "paths"]
+        read_only_fields = ["id", "state", "approved_revision", "pending_revision", "paths", "version"]
         extra_kwargs = {"url": {"validators": []}}
 
 
@@ -78,14 +91,22 @@ class ProductListApi(APIView):
         return Response(ProductSerializer(product_tree(entity=request.user.entity), many=True).data)
 
     @extend_schema(
-        request=ProductSerializer, responses={201: ProductSerializer}, summary="Add a product (PRD-02)"
+        request=ProductSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: ProductSerializer},
+        summary="Add a product (PRD-02)",
     )
     def post(self, request):
         payload = ProductSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
-            product = product_create(
-                entity=request.user.entity, actor=request.user, data=payload.validated_data
+            product = idempotent_create(
+                actor=request.user,
+                key=idempotency_key(request),
+                scope="product",
+                create=lambda: product_create(
+                    entity=request.user.entity, actor=request.user, data=payload.validated_data
+                ),
             )
         except ValidationError as exc:
             raise field_errors(exc) from exc
@@ -100,25 +121,39 @@ class ProductDetailApi(APIView):
 
     @extend_schema(responses=ProductSerializer)
     def get(self, request, pk: int):
-        return Response(ProductSerializer(self._product(request, pk)).data)
+        product = self._product(request, pk)
+        return versioned(Response(ProductSerializer(product).data), product)
 
-    @extend_schema(request=ProductSerializer, responses={200: ProductSerializer, 409: OpenApiResponse()})
+    @extend_schema(
+        request=ProductSerializer,
+        parameters=[IF_MATCH],
+        responses={200: ProductSerializer, 409: OpenApiResponse()},
+    )
     def patch(self, request, pk: int):
         product = self._product(request, pk)
+        version = expected_version(request)
         payload = ProductSerializer(product, data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         try:
-            product = product_update(product=product, actor=request.user, data=payload.validated_data)
+            product = product_update(
+                product=product, actor=request.user, data=payload.validated_data, version=version
+            )
+        except StaleEdit as exc:
+            return stale(exc)
         except ValidationError as exc:
             raise field_errors(exc) from exc
         except ProductLocked as exc:
             return conflict(exc)
-        return Response(ProductSerializer(product).data)
+        return versioned(Response(ProductSerializer(product).data), product)
 
-    @extend_schema(responses={204: None, 409: OpenApiResponse()})
+    @extend_schema(parameters=[IF_MATCH], responses={204: None, 409: OpenApiResponse()})
     def delete(self, request, pk: int):
         try:
-            product_delete(product=self._product(request, pk), actor=request.user)
+            product_delete(
+                product=self._product(request, pk), actor=request.user, version=expected_version(request)
+            )
+        except StaleEdit as exc:
+            return stale(exc)
         except (ProductInUse, ProductLocked) as exc:
             return conflict(exc)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -128,12 +163,16 @@ class ProductSubmitApi(APIView):
     permission_classes = [IsFiler]
 
     @extend_schema(
-        request=None, responses={200: ProductSerializer, 400: OpenApiResponse(), 409: OpenApiResponse()}
+        request=None,
+        parameters=[IF_MATCH],
+        responses={200: ProductSerializer, 400: OpenApiResponse(), 409: OpenApiResponse()},
     )
     def post(self, request, pk: int):
         product = get_object_or_404(Product, pk=pk, entity_id=request.user.entity_id)
         try:
-            product_submit(product=product, actor=request.user)
+            product_submit(product=product, actor=request.user, version=expected_version(request))
+        except StaleEdit as exc:
+            return stale(exc)
         except ValidationError as exc:
             raise field_errors(exc) from exc
         except TransitionError as exc:
@@ -144,13 +183,25 @@ class ProductSubmitApi(APIView):
 class PathCreateApi(APIView):
     permission_classes = [IsFiler]
 
-    @extend_schema(request=PathSerializer, responses={201: PathSerializer}, summary="Add a path (PRD-03)")
+    @extend_schema(
+        request=PathSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: PathSerializer},
+        summary="Add a path (PRD-03)",
+    )
     def post(self, request, pk: int):
         product = get_object_or_404(Product, pk=pk, entity_id=request.user.entity_id)
         payload = PathSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
-            path = path_create(product=product, actor=request.user, steps=payload.validated_data["steps"])
+            path = idempotent_create(
+                actor=request.user,
+                key=idempotency_key(request),
+                scope="path",
+                create=lambda: path_create(
+                    product=product, actor=request.user, steps=payload.validated_data["steps"]
+                ),
+            )
         except ValidationError as exc:
             raise field_errors(exc) from exc
         except ProductLocked as exc:
@@ -164,23 +215,32 @@ class PathDetailApi(APIView):
     def _path(self, request, pk):
         return get_object_or_404(FunctionPath, pk=pk, product__entity_id=request.user.entity_id)
 
-    @extend_schema(request=PathSerializer, responses={200: PathSerializer, 409: OpenApiResponse()})
+    @extend_schema(
+        request=PathSerializer, parameters=[IF_MATCH], responses={200: PathSerializer, 409: OpenApiResponse()}
+    )
     def patch(self, request, pk: int):
         path = self._path(request, pk)
+        version = expected_version(request)
         payload = PathSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
-            path = path_update(path=path, actor=request.user, steps=payload.validated_data["steps"])
+            path = path_update(
+                path=path, actor=request.user, steps=payload.validated_data["steps"], version=version
+            )
+        except StaleEdit as exc:
+            return stale(exc)
         except ValidationError as exc:
             raise field_errors(exc) from exc
         except ProductLocked as exc:
             return conflict(exc)
-        return Response(PathSerializer(path).data)
+        return versioned(Response(PathSerializer(path).data), path)
 
-    @extend_schema(responses={204: None, 409: OpenApiResponse()})
+    @extend_schema(parameters=[IF_MATCH], responses={204: None, 409: OpenApiResponse()})
     def delete(self, request, pk: int):
         try:
-            path_delete(path=self._path(request, pk), actor=request.user)
+            path_delete(path=self._path(request, pk), actor=request.user, version=expected_version(request))
+        except StaleEdit as exc:
+            return stale(exc)
         except (ProductInUse, ProductLocked) as exc:
             return conflict(exc)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -190,14 +250,22 @@ class FunctionCreateApi(APIView):
     permission_classes = [IsFiler]
 
     @extend_schema(
-        request=FunctionSerializer, responses={201: FunctionSerializer}, summary="Add a function (PRD-04)"
+        request=FunctionSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: FunctionSerializer},
+        summary="Add a function (PRD-04)",
     )
     def post(self, request, pk: int):
         path = get_object_or_404(FunctionPath, pk=pk, product__entity_id=request.user.entity_id)
         payload = FunctionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
-            function = function_create(path=path, actor=request.user, data=payload.validated_data)
+            function = idempotent_create(
+                actor=request.user,
+                key=idempotency_key(request),
+                scope="function",
+                create=lambda: function_create(path=path, actor=request.user, data=payload.validated_data),
+            )
         except ValidationError as exc:
             raise field_errors(exc) from exc
         except ProductLocked as exc:
@@ -213,23 +281,36 @@ class FunctionDetailApi(APIView):
             Function.objects.select_related("path"), pk=pk, path__product__entity_id=request.user.entity_id
         )
 
-    @extend_schema(request=FunctionSerializer, responses={200: FunctionSerializer, 409: OpenApiResponse()})
+    @extend_schema(
+        request=FunctionSerializer,
+        parameters=[IF_MATCH],
+        responses={200: FunctionSerializer, 409: OpenApiResponse()},
+    )
     def patch(self, request, pk: int):
         function = self._function(request, pk)
+        version = expected_version(request)
         payload = FunctionSerializer(function, data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         try:
-            function = function_update(function=function, actor=request.user, data=payload.validated_data)
+            function = function_update(
+                function=function, actor=request.user, data=payload.validated_data, version=version
+            )
+        except StaleEdit as exc:
+            return stale(exc)
         except ValidationError as exc:
             raise field_errors(exc) from exc
         except ProductLocked as exc:
             return conflict(exc)
-        return Response(FunctionSerializer(function).data)
+        return versioned(Response(FunctionSerializer(function).data), function)
 
-    @extend_schema(responses={204: None, 409: OpenApiResponse()})
+    @extend_schema(parameters=[IF_MATCH], responses={204: None, 409: OpenApiResponse()})
     def delete(self, request, pk: int):
         try:
-            function_delete(function=self._function(request, pk), actor=request.user)
+            function_delete(
+                function=self._function(request, pk), actor=request.user, version=expected_version(request)
+            )
+        except StaleEdit as exc:
+            return stale(exc)
         except (ProductInUse, ProductLocked) as exc:
             return conflict(exc)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -17,7 +17,6 @@ class ProductsConfig(AppConfig):
                 key="product",
                 model=Product,
                 label=_("产品及功能信息"),
-                region_lookup="entity__record_region_code",
                 entity_lookup="entity_id",
                 field_label=product_field_label,
                 describe=product_review_context,

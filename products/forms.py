@@ -3,13 +3,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from beian.concurrency import EditGuard
 from beian.input_fields import MAX_ID, TextListField
 
 from .models import Audience, Function, ServiceForm, ServiceStatus
 from .services import FUNCTION_FIELDS
 
 
-class ProductForm(forms.Form):
+class ProductForm(EditGuard):
     """PRD-02. Field rules live in products.services.product_validate; errors come back to these fields."""
 
     name = forms.CharField(label=_("产品名称"), max_length=100)
@@ -60,7 +61,7 @@ class ProductForm(forms.Form):
             self.add_error(field if field in self.fields else None, messages)
 
 
-class FunctionForm(forms.ModelForm):
+class FunctionForm(EditGuard, forms.ModelForm):
     """PRD-04."""
 
     class Meta:
@@ -73,7 +74,7 @@ class FunctionForm(forms.ModelForm):
         }
 
 
-class PathStepsForm(forms.Form):
+class PathStepsForm(EditGuard):
     """PRD-03: the steps as typed, in order. The service normalises and limits them (each at most 50
     characters, at most 10); this refuses what no database holds (NUL) before it gets there (SEC-05)."""
 

@@ -83,8 +83,13 @@ class Product(Reviewable):
     def review_owner_entity_id(self) -> int | None:
         return self.entity_id
 
-    def review_recipients(self) -> list[str]:
-        return self.entity.review_recipients()
+    def review_account(self):
+        return self.entity.review_account()
+
+    def review_filer_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("products:list")
 
     def revision_data(self) -> dict:
         from .services import product_snapshot
@@ -99,6 +104,7 @@ class FunctionPath(models.Model):
     steps = models.JSONField(_("访问路径"), default=list)
     steps_key = models.CharField(max_length=500, editable=False)
     position = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(_("修改版本"), default=1, editable=False)  # REL-03
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -122,6 +128,7 @@ class Function(models.Model):
     implementation = models.TextField(_("功能实现方式"))
     business_effect = models.TextField(_("算法对产品业务的影响"))
     position = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(_("修改版本"), default=1, editable=False)  # REL-03
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

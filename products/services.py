@@ -12,8 +12,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beian.concurrency import version_bump, version_check
 from filers.models import Entity
-from review.deadlines import deadline_open
+from review.deadlines import deadline_open, deadlines_drop
 from review.models import DeadlineKind
 from review.services import row_lock, submission_perform, working_copy_edited
 from review.transitions import State
@@ -166,13 +167,25 @@ def product_create(*, entity, actor, data: dict) -> Product:
     return product
 
 
+def _field_label(model):
+    return lambda name: str(model._meta.get_field(name).verbose_name)
+
+
+def _values(obj, names) -> dict:
+    return {name: getattr(obj, name) for name in names}
+
+
 @transaction.atomic
-def product_update(*, product: Product, actor, data: dict) -> Product:
-    """PRD-05: change a product: freely when no filing is linked; once linked, only after review passed."""
+def product_update(*, product: Product, actor, data: dict, version: int | None = None) -> Product:
+    """PRD-05: change a product: freely when no filing is linked; once linked, only after review passed.
+    REL-03: an edit made from an older version of the product is refused (StaleEdit), changing nothing."""
     row_lock(product)
+    sent = {name: data[name] for name in PRODUCT_FIELDS if name in data}
+    version_check(product, version, saved=_values(product, sent), yours=sent, labels=_field_label(Product))
     product_edit_check(product)
     _apply(product, data)
     product_validate(product)
+    version_bump(product)
     _save_unique(product)
     working_copy_edited(obj=product, actor=actor)
     if product.service_status == ServiceStatus.TERMINATED and product.end_date:
@@ -201,18 +214,25 @@ def product_delete_check(product: Product) -> None:
         raise ProductLocked(_("审核通过的产品不能删除；产品停止服务的，请将服务状态改为已终止。"))
 
 
-def product_delete(*, product: Product, actor) -> None:
+@transaction.atomic
+def product_delete(*, product: Product, actor, version: int | None = None) -> None:
+    row_lock(product)
+    version_check(product, version)
     _refuse_if_covered(product, _("产品“%(name)s”") % {"name": product.name})
     product_delete_check(product)
+    deadlines_drop(obj=product)  # a submitted product's review deadline leaves the queue with it
     product.delete()
 
 
 @transaction.atomic
-def product_submit(*, product: Product, actor) -> Product:
+def product_submit(*, product: Product, actor, version: int | None = None) -> Product:
     """Submit a product for review (or a change of an approved one) through the review core.
 
     The entity information comes first (manual: 主体信息 → 产品及功能信息 → 备案信息): until it has been
-    submitted there is no region on record, so no provincial office could review the product (SEC-02)."""
+    submitted there is no region on record, so no provincial office could review the product (SEC-02).
+    A second click, made from the page before the first, is refused (REL-03)."""
+    row_lock(product)
+    version_check(product, version)
     submitted = Entity.objects.filter(pk=product.entity_id).exclude(
         pending_revision__isnull=True, approved_revision__isnull=True
     )
@@ -264,17 +284,24 @@ def path_create(*, product: Product, actor, steps: list[str]) -> FunctionPath:
 
 
 @transaction.atomic
-def path_update(*, path: FunctionPath, actor, steps: list[str]) -> FunctionPath:
+def path_update(*, path: FunctionPath, actor, steps: list[str], version: int | None = None) -> FunctionPath:
     product = Product.objects.select_for_update().get(pk=path.product_id)
+    row_lock(path)
+    version_check(
+        path, version, saved={"steps": path.steps}, yours={"steps": steps}, labels=_field_label(FunctionPath)
+    )
     product_edit_check(product)
+    version_bump(path)
     _save_path(path, _clean_steps(steps))
     working_copy_edited(obj=product, actor=actor)
     return path
 
 
 @transaction.atomic
-def path_delete(*, path: FunctionPath, actor) -> None:
+def path_delete(*, path: FunctionPath, actor, version: int | None = None) -> None:
     product = Product.objects.select_for_update().get(pk=path.product_id)
+    row_lock(path)
+    version_check(path, version)
     _refuse_if_covered(path, _("访问路径“%(path)s”") % {"path": path})
     product_edit_check(product)
     path.delete()
@@ -311,9 +338,13 @@ def function_create(*, path: FunctionPath, actor, data: dict) -> Function:
 
 
 @transaction.atomic
-def function_update(*, function: Function, actor, data: dict) -> Function:
+def function_update(*, function: Function, actor, data: dict, version: int | None = None) -> Function:
     product = Product.objects.select_for_update().get(pk=function.path.product_id)
+    row_lock(function)
+    sent = {name: data[name] for name in FUNCTION_FIELDS if name in data}
+    version_check(function, version, saved=_values(function, sent), yours=sent, labels=_field_label(Function))
     product_edit_check(product)
+    version_bump(function)
     for name in FUNCTION_FIELDS:
         if name in data:
             setattr(function, name, (data[name] or "").strip())
@@ -324,8 +355,10 @@ def function_update(*, function: Function, actor, data: dict) -> Function:
 
 
 @transaction.atomic
-def function_delete(*, function: Function, actor) -> None:
+def function_delete(*, function: Function, actor, version: int | None = None) -> None:
     product = Product.objects.select_for_update().get(pk=function.path.product_id)
+    row_lock(function)
+    version_check(function, version)
     _refuse_if_covered(function, _("功能“%(name)s”") % {"name": function.name})
     product_edit_check(product)
     function.delete()

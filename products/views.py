@@ -9,8 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from beian.concurrency import StaleEdit, idempotent_create, version_parse
 from filers.views import filer_required
+from review.selectors import filer_deadlines
 from review.services import TransitionError
+from review.transitions import State
 
 from .forms import FunctionForm, PathStepsForm, ProductForm
 from .models import Function, FunctionPath, Product
@@ -74,7 +77,15 @@ def _list_url() -> str:
 @filer_required
 def product_list(request):
     """PRD-01: the entity's products → paths → functions as one tree."""
-    return render(request, "products/list.html", {"products": product_tree(entity=request.user.entity)})
+    entity = request.user.entity
+    return render(
+        request,
+        "products/list.html",
+        {
+            "products": product_tree(entity=entity),
+            "deadline_rows": filer_deadlines(entity_id=entity.pk, only="product"),
+        },
+    )
 
 
 @filer_required
@@ -88,24 +99,45 @@ def product_edit(request, pk: int | None = None):
             messages.error(request, str(exc))
             return _back(product)
     initial = {name: getattr(product, name) for name in PRODUCT_FIELDS} if product else {}
-    form = ProductForm(request.POST or None, initial=initial)
+    form = ProductForm(request.POST or None, initial=initial, version=product.version if product else None)
+    stale = None
     if request.method == "POST" and form.is_valid():
         try:
             if product is None:
-                product = product_create(
-                    entity=request.user.entity, actor=request.user, data=form.cleaned_data
+                # REL-03: a second post of the same page (a double click) answers with the first's product.
+                product = idempotent_create(
+                    actor=request.user,
+                    key=form.creation_key(),
+                    scope="product",
+                    create=lambda: product_create(
+                        entity=request.user.entity, actor=request.user, data=form.cleaned_data
+                    ),
                 )
                 messages.success(request, _("产品已添加。下一步：添加功能访问路径。"))
             else:
-                product = product_update(product=product, actor=request.user, data=form.cleaned_data)
+                product = product_update(
+                    product=product, actor=request.user, data=form.cleaned_data, version=form.edit_version()
+                )
                 messages.success(request, _("产品信息已保存。"))
+        except StaleEdit as exc:
+            stale = exc
+            form.keep_typed(exc.current)
         except ValidationError as exc:
             form.apply_errors(exc)
         except ProductLocked as exc:
             messages.error(request, str(exc))
         else:
             return _back(product)
-    return render(request, "products/product_form.html", {"form": form, "product": product})
+    context = {"form": form, "product": product, "stale": stale}
+    return render(request, "products/product_form.html", context, status=409 if stale else 200)
+
+
+def _posted_version(request) -> int | None:
+    """The version a confirm or submit page was made from (None when it sends none; 0 when malformed)."""
+    try:
+        return version_parse(request.POST.get("version"))
+    except ValueError:
+        return 0
 
 
 @filer_required
@@ -114,8 +146,8 @@ def product_delete_view(request, pk: int):
     product = _own_product(request, pk)
     if request.method == "POST":
         try:
-            product_delete(product=product, actor=request.user)
-        except (ProductInUse, ProductLocked) as exc:
+            product_delete(product=product, actor=request.user, version=_posted_version(request))
+        except (ProductInUse, ProductLocked, StaleEdit) as exc:
             messages.error(request, str(exc))
             return _back(product)
         messages.success(request, _("产品“%(name)s”已删除。") % {"name": product.name})
@@ -128,6 +160,7 @@ def product_delete_view(request, pk: int):
             "filings": filings_covering(product),
             "refusal": _refusal(product_delete_check, product),
             "back": f"{_list_url()}#product-{product.pk}",
+            "version": product.version,
         },
     )
 
@@ -137,7 +170,15 @@ def product_delete_view(request, pk: int):
 def product_submit_view(request, pk: int):
     product = _own_product(request, pk)
     try:
-        product_submit(product=product, actor=request.user)
+        product_submit(product=product, actor=request.user, version=_posted_version(request))
+    except StaleEdit:
+        product.refresh_from_db()
+        if product.state in (State.SUBMITTED, State.MODIFIED):  # a second click: the first one submitted it
+            messages.info(request, _("产品“%(name)s”已提交审核，无需重复提交。") % {"name": product.name})
+        else:
+            messages.error(
+                request, _("产品“%(name)s”在您打开页面后已有变化，请核对后再提交。") % {"name": product.name}
+            )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except TransitionError as exc:
@@ -160,6 +201,8 @@ def path_edit(request, product_pk: int | None = None, pk: int | None = None):
         return _back(product)
     steps = path.steps if path else ["", ""]
     errors: list[str] = []
+    form = PathStepsForm(version=path.version if path else None)
+    stale = None
     if request.method == "POST":
         form = PathStepsForm(request.POST)
         steps = request.POST.getlist("steps")  # shown again as typed whatever happens
@@ -168,17 +211,26 @@ def path_edit(request, product_pk: int | None = None, pk: int | None = None):
                 "product": product,
                 "path": path,
                 "steps": steps or [""],
-                "errors": form.errors["steps"],
+                "errors": form.errors.get("steps", []),
+                "form": form,
             }
             return render(request, "products/path_form.html", context, status=400)
         steps = form.cleaned_data["steps"]
         try:
             if path is None:
-                path_create(product=product, actor=request.user, steps=steps)
+                idempotent_create(
+                    actor=request.user,
+                    key=form.creation_key(),
+                    scope="path",
+                    create=lambda: path_create(product=product, actor=request.user, steps=steps),
+                )
                 messages.success(request, _("访问路径已添加。下一步：添加路径下的功能。"))
             else:
-                path_update(path=path, actor=request.user, steps=steps)
+                path_update(path=path, actor=request.user, steps=steps, version=form.edit_version())
                 messages.success(request, _("访问路径已保存。"))
+        except StaleEdit as exc:
+            stale = exc
+            form.keep_typed(exc.current)
         except ValidationError as exc:
             errors = exc.message_dict.get("steps", exc.messages)
         except ProductLocked as exc:
@@ -186,11 +238,9 @@ def path_edit(request, product_pk: int | None = None, pk: int | None = None):
             return _back(product)
         else:
             return _back(product)
-    return render(
-        request,
-        "products/path_form.html",
-        {"product": product, "path": path, "steps": steps or [""], "errors": errors},
-    )
+    context = {"product": product, "path": path, "steps": steps or [""], "errors": errors, "form": form}
+    context["stale"] = stale
+    return render(request, "products/path_form.html", context, status=409 if stale else 200)
 
 
 @filer_required
@@ -199,8 +249,8 @@ def path_delete_view(request, pk: int):
     path = _own_path(request, pk)
     if request.method == "POST":
         try:
-            path_delete(path=path, actor=request.user)
-        except (ProductInUse, ProductLocked) as exc:
+            path_delete(path=path, actor=request.user, version=_posted_version(request))
+        except (ProductInUse, ProductLocked, StaleEdit) as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("访问路径已删除。"))
@@ -213,6 +263,7 @@ def path_delete_view(request, pk: int):
             "filings": filings_covering(path),
             "refusal": _refusal(product_edit_check, path.product),
             "back": f"{_list_url()}#product-{path.product_id}",
+            "version": path.version,
         },
     )
 
@@ -228,16 +279,27 @@ def function_edit(request, path_pk: int | None = None, pk: int | None = None):
     except ProductLocked as exc:
         messages.error(request, str(exc))
         return _back(path.product)
-    form = FunctionForm(request.POST or None, instance=function)
+    form = FunctionForm(
+        request.POST or None, instance=function, version=function.version if function else None
+    )
+    stale = None
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in FunctionForm.Meta.fields}
         try:
             if function is None:
-                function_create(path=path, actor=request.user, data=data)
+                idempotent_create(
+                    actor=request.user,
+                    key=form.creation_key(),
+                    scope="function",
+                    create=lambda: function_create(path=path, actor=request.user, data=data),
+                )
                 messages.success(request, _("功能已添加。"))
             else:
-                function_update(function=function, actor=request.user, data=data)
+                function_update(function=function, actor=request.user, data=data, version=form.edit_version())
                 messages.success(request, _("功能已保存。"))
+        except StaleEdit as exc:
+            stale = exc
+            form.keep_typed(exc.current)
         except ValidationError as exc:
             for field, errs in exc.message_dict.items():
                 form.add_error(field, errs)
@@ -246,7 +308,8 @@ def function_edit(request, path_pk: int | None = None, pk: int | None = None):
             return _back(path.product)
         else:
             return _back(path.product)
-    return render(request, "products/function_form.html", {"form": form, "path": path, "function": function})
+    context = {"form": form, "path": path, "function": function, "stale": stale}
+    return render(request, "products/function_form.html", context, status=409 if stale else 200)
 
 
 @filer_required
@@ -256,8 +319,8 @@ def function_delete_view(request, pk: int):
     product = function.path.product
     if request.method == "POST":
         try:
-            function_delete(function=function, actor=request.user)
-        except (ProductInUse, ProductLocked) as exc:
+            function_delete(function=function, actor=request.user, version=_posted_version(request))
+        except (ProductInUse, ProductLocked, StaleEdit) as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("功能已删除。"))
@@ -270,5 +333,6 @@ def function_delete_view(request, pk: int):
             "filings": filings_covering(function),
             "refusal": _refusal(product_edit_check, product),
             "back": f"{_list_url()}#product-{product.pk}",
+            "version": function.version,
         },
     )

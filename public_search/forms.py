@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from algorithms.models import AlgorithmType, Role
 from beian.input_fields import IdApiField, MomentApiField, YearApiField, YearField
-from filers.regions import province_parse
+from beian.regions import province_parse
 from review.numbers import NUMBER_MAX_LENGTH
 
 from .models import PublicState

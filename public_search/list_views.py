@@ -18,18 +18,19 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_GET
 
+from beian.http_cache import DATA_MAX_AGE, etag_of, page_respond, public_cache, respond_conditionally
 from review.outbox import publish_on_commit
 
 from .forms import KIND_GENERATIVE, ListQueryForm
 from .lists import (
     FIRST_YEAR,
     list_columns,
-    list_count,
     list_csv,
     list_filename,
     list_pdf,
     list_queryset,
     list_rows_of,
+    list_stamp,
     list_title,
     period_normalise,
     period_parse,
@@ -85,28 +86,37 @@ def list_page(request):
         context["error"] = " ".join(message for messages in form.errors.values() for message in messages)
         return render(request, "public_search/lists.html", context, status=400)
     period = form.cleaned_data["period"] or period_normalise(text)
-    start, _end, label = period_parse(period)
-    page = Paginator(list_queryset(period=period, generative=generative), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = _query(period, generative)
-    context.update(
-        period=period,
-        # A <input type="month"> takes YYYY-MM only: a year shows as its January, and the title says 全年.
-        month_value=period if len(period) == 7 else f"{period}-01",
-        year=start.year,
-        is_year=len(period) == 4,
-        label=label,
-        title=list_title(label=label, generative=generative),
-        columns=list_columns(generative=generative),
-        page=page,
-        rows=list(list_rows_of(page.object_list, generative=generative, first=page.start_index())),
-        query=query,
-        year_query=_query(str(start.year), generative),
-        other_kind_query=_query(period, not generative),
-        background=_background(page.paginator.count),
-    )
-    return render(request, "public_search/lists.html", context)
+    changed, count = list_stamp(period=period, generative=generative)
+
+    def build():
+        start, _end, label = period_parse(period)
+        paginator = Paginator(list_queryset(period=period, generative=generative), PAGE_SIZE)
+        paginator.count = count  # counted with the validator: not counted twice
+        page = paginator.get_page(request.GET.get("page"))
+        query = _query(period, generative)
+        context.update(
+            period=period,
+            # A <input type="month"> takes YYYY-MM only: a year shows as its January, and the title says 全年.
+            month_value=period if len(period) == 7 else f"{period}-01",
+            year=start.year,
+            is_year=len(period) == 4,
+            label=label,
+            title=list_title(label=label, generative=generative),
+            columns=list_columns(generative=generative),
+            page=page,
+            rows=list(list_rows_of(page.object_list, generative=generative, first=page.start_index())),
+            query=query,
+            year_query=_query(str(start.year), generative),
+            other_kind_query=_query(period, not generative),
+            background=_background(page.paginator.count),
+        )
+        return render(request, "public_search/lists.html", context)
+
+    # Issue 17: a reader revalidating a page of a list that has not changed gets 304, nothing rendered.
+    stamp = changed.isoformat() if changed else ""
+    # Which downloads the worker makes follows from the count and the limits: the page says so.
+    parts = (period, generative, request.GET.get("page", ""), stamp, count, _background(count))
+    return page_respond(request, build, "list", *parts)
 
 
 def _attachment(content: bytes, *, fmt: str, filename: str) -> HttpResponse:
@@ -147,9 +157,18 @@ def list_download(request, fmt: str):
         return redirect(f"{reverse('lists:page')}?{request.GET.urlencode()}")
     period, generative = form.cleaned_data["period"], form.generative
     filename = list_filename(period=period, generative=generative, fmt=fmt)
-    if list_count(period=period, generative=generative) <= _limit(fmt):
+    changed, count = list_stamp(period=period, generative=generative)
+    if count <= _limit(fmt):
         make = list_pdf if fmt == "pdf" else list_csv
-        return _attachment(make(period=period, generative=generative), fmt=fmt, filename=filename)
+
+        def build():
+            return _attachment(make(period=period, generative=generative), fmt=fmt, filename=filename)
+
+        # Issue 17: the same file while none of its filings changed: a 304 makes nothing.
+        stamp = changed.isoformat() if changed else ""
+        etag = etag_of("list-download", period, generative, fmt, stamp, count)
+        response = respond_conditionally(request, build, etag=etag, last_modified=changed)
+        return public_cache(response, DATA_MAX_AGE)
     export = _export_for(period=period, generative=generative, fmt=fmt)
     return redirect("lists:export", pk=export.pk)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from algorithms import declarations
 from algorithms.models import AlgorithmType, Filing, Role
 from review.diff import revision_diff
 from review.models import ReviewEvent
@@ -20,19 +22,24 @@ from review.transitions import Action, State
 
 from .models import PublicFiling, PublicGram, PublicState
 
+logger = logging.getLogger(__name__)
+
 _SEPARATORS = re.compile(r"[\s\u3000]+")
 
-# The fields of an approved revision that the public sees, with their labels for the public history.
-PUBLIC_FIELDS = {
-    "basic.name": gettext_lazy("算法名称"),
-    "basic.algo_type": gettext_lazy("算法类型"),
-    "basic.role": gettext_lazy("角色"),
-    "basic.main_use": gettext_lazy("主要用途"),
-    "details.model.principle": gettext_lazy("算法基本原理"),
-    "details.strategy": gettext_lazy("算法运行机制"),
-    "details.scenarios": gettext_lazy("算法应用场景"),
-    "products": gettext_lazy("应用产品"),
-}
+
+def public_fields() -> dict:
+    """The fields of an approved revision that the public sees, with their labels for the public history:
+    the list columns and the 公示内容 as the filing form declares it (algorithms.declarations)."""
+    return {
+        "basic.name": gettext_lazy("算法名称"),
+        "basic.algo_type": gettext_lazy("算法类型"),
+        "basic.role": gettext_lazy("角色"),
+        **{f.path: declarations.public_heading(f) for f in declarations.public_fields()},
+        "basic.main_use": gettext_lazy("主要用途"),  # a column of the lists too, known by this name there
+        "products": gettext_lazy("应用产品"),
+    }
+
+
 HISTORY_LABELS = {
     "approved": gettext_lazy("备案通过"),
     "changed": gettext_lazy("变更"),
@@ -65,7 +72,8 @@ def query_grams(query: str) -> list[str]:
 
 def _fields_text(fields: list[str]) -> str:
     """The labels of changed public fields, in the active language: 主要用途、应用产品."""
-    return _("、").join(str(PUBLIC_FIELDS.get(f, f)) for f in fields)
+    labels = public_fields()
+    return _("、").join(str(labels.get(f, f)) for f in fields)
 
 
 def _products_display(snapshot: dict, approved: dict[int, dict] | None = None) -> str:
@@ -101,19 +109,14 @@ def _approved_products(snapshot: dict) -> dict[int, dict]:
 
 
 def _disclosure(snapshot: dict) -> dict:
-    """The 拟公示内容 published on the filing's page (PUB-03)."""
-    basic, details = snapshot.get("basic", {}), snapshot.get("details", {})
-    return {
-        "principle": (details.get("model") or {}).get("principle", ""),
-        "mechanism": details.get("strategy", ""),
-        "scenarios": details.get("scenarios", ""),
-        "purpose": basic.get("main_use", ""),
-    }
+    """The 拟公示内容 published on the filing's page (PUB-03), as the filing form declares it."""
+    return declarations.disclosure_of(snapshot)
 
 
 def _public_history(filing: Filing) -> tuple[list[dict], str]:
     """The public history (approved, changed — what and when, cancelled, revoked with the reason) and 备注."""
     history, previous, remark = [], None, ""
+    published = public_fields()
     for event in review_history(obj=filing).select_related("revision"):
         when = timezone.localtime(event.created_at).date().isoformat()
         if event.action == Action.APPROVE and event.revision is not None:
@@ -121,7 +124,7 @@ def _public_history(filing: Filing) -> tuple[list[dict], str]:
             if previous is None:
                 history.append({"date": when, "event": "approved", "label": str(HISTORY_LABELS["approved"])})
             else:
-                fields = [c.field for c in revision_diff(previous, data) if c.field in PUBLIC_FIELDS]
+                fields = [c.field for c in revision_diff(previous, data) if c.field in published]
                 if _products_display(previous) != _products_display(data):
                     fields.append("products")
                 if fields:
@@ -187,9 +190,7 @@ def _public_write(*, filing: Filing) -> PublicFiling | None:
     snapshot = filing.approved_revision.data
     basic = snapshot.get("basic", {})
     entity_name = entity_data.get("name") or ""
-    state = {State.CANCELLED: PublicState.CANCELLED, State.REVOKED: PublicState.REVOKED}.get(
-        filing.state, PublicState.APPROVED
-    )
+    state = public_state(filing)
     first_approval = (
         ReviewEvent.objects.filter(content_type__model="filing", object_id=filing.pk, action=Action.APPROVE)
         .order_by("created_at")
@@ -390,13 +391,65 @@ def public_changes(*, since, after_id: int | None = None) -> QuerySet[PublicFili
     return changes.order_by("changed_at", "filing_id")
 
 
+# The home page's counts are up to this old: counting a million filings by type costs a scan of the
+# table (issue 17), and nobody needs the count of the last minute.
+TYPE_COUNTS_SECONDS = 60
+_TYPE_COUNTS_KEY = "public:type_counts"
+
+
 def type_counts() -> list[tuple[str, str, int]]:
-    """Filings in force by type, for the home page."""
+    """Filings in force by type, for the home page: counted at most once a minute."""
+    from django.core.cache import cache
     from django.db.models import Count
 
-    counts = dict(
-        PublicFiling.objects.filter(state=PublicState.APPROVED)
-        .values_list("algo_type")
-        .annotate(n=Count("pk"))
-    )
+    try:
+        counts = cache.get(_TYPE_COUNTS_KEY)
+    except Exception:  # a cache that is down costs a count, never the page
+        logger.warning("cache unavailable for the home page's counts", exc_info=True)
+        counts = None
+    if counts is None:
+        counts = dict(
+            PublicFiling.objects.filter(state=PublicState.APPROVED)
+            .values_list("algo_type")
+            .annotate(n=Count("pk"))
+        )
+        try:
+            cache.set(_TYPE_COUNTS_KEY, counts, TYPE_COUNTS_SECONDS)
+        except Exception:
+            logger.warning("cache unavailable for the home page's counts", exc_info=True)
     return [(code, label, counts.get(code, 0)) for code, label in AlgorithmType.choices]
+
+
+def public_state(filing: Filing) -> PublicState:
+    """What the public is told of a numbered filing: approved while in force (a pending or rejected change
+    does not change it), else cancelled or revoked. The one mapping, for the pages, the projection and
+    the number check."""
+    return {State.CANCELLED: PublicState.CANCELLED, State.REVOKED: PublicState.REVOKED}.get(
+        filing.state, PublicState.APPROVED
+    )
+
+
+def number_check(text: str, *, request=None) -> dict:
+    """NUM-04's answer: is this a well-formed filing number, does it exist, and in what public state."""
+    from django.urls import reverse
+
+    parsed = number_parse(text)
+    result = {
+        "number": parsed.digits,
+        "well_formed": parsed.well_formed,
+        "exists": False,
+        "state": None,
+        "url": None,
+    }
+    if not parsed.well_formed:
+        return result
+    filing = Filing.objects.filter(number=parsed.digits).only("pk", "state").first()
+    if filing is None:
+        return result
+    path = reverse("public_search:filing", args=[filing.pk])
+    result.update(
+        exists=True,
+        state=public_state(filing).value,
+        url=request.build_absolute_uri(path) if request is not None else path,
+    )
+    return result

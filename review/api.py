@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.http import Http404
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -17,17 +16,16 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from beian.api import paginated
 from beian.api_errors import conflict
+from beian.api_schema import paginated
 from beian.input_fields import IdApiField
 
 from .diff import revision_diff
 from .forms import QUEUE_STATES, REASON_MAX, QueueFilterForm
-from .numbers import NUMBER_MAX_LENGTH, number_parse
-from .registry import kind_for, kind_of
+from .registry import kind_of
 from .selectors import OutOfScope, queue_items, review_history, review_queue, review_subject, reviewers_for
 from .services import TransitionError, prerequisites_waiting, transition_perform
-from .transitions import Action, State
+from .transitions import Action
 
 
 class IsReviewer(permissions.BasePermission):
@@ -85,7 +83,13 @@ class QueueApi(APIView):
                     "entity": serializers.CharField(),
                     "submitted_on": serializers.DateField(),
                     "due_on": serializers.DateField(allow_null=True),
-                    "unknown_year": serializers.IntegerField(allow_null=True),
+                    "unknown_year": serializers.IntegerField(
+                        allow_null=True,
+                        help_text="DL-05: a year on the way whose State Council schedule is not entered",
+                    ),
+                    "provisional": serializers.BooleanField(
+                        help_text="DL-05: due_on is estimated from the statutory holidays (预计)"
+                    ),
                     "working_days_left": serializers.IntegerField(allow_null=True),
                     "claimed_by": serializers.CharField(allow_null=True),
                 },
@@ -113,6 +117,7 @@ class QueueApi(APIView):
                 "submitted_on": it["deadline"].starts_on,
                 "due_on": it["deadline"].due_on,
                 "unknown_year": it["deadline"].unknown_year,
+                "provisional": it["deadline"].provisional,
                 "working_days_left": it["left"],
                 "claimed_by": it["obj"].claimed_by.get_username() if it["obj"].claimed_by_id else None,
             }
@@ -210,70 +215,3 @@ class ActApi(APIView):
         except TransitionError as exc:
             return conflict(exc)
         return Response({"id": obj.pk, "state": obj.state, "from": event.from_state, "to": event.to_state})
-
-
-class NumberQuerySerializer(serializers.Serializer):
-    number = serializers.CharField(
-        required=False,
-        default="",
-        allow_blank=True,
-        max_length=NUMBER_MAX_LENGTH,
-        help_text="with or without 网信算备/号, spaces allowed",
-    )
-
-
-class NumberCheckApi(APIView):
-    """NUM-04: is this a well-formed filing number, does it exist, and in what state? For anyone."""
-
-    permission_classes = [permissions.AllowAny]
-    authentication_classes = []
-    throttle_scope = "number_check"
-
-    @extend_schema(
-        parameters=[NumberQuerySerializer],
-        responses=inline_serializer(
-            "NumberCheck",
-            {
-                "number": serializers.CharField(allow_null=True),
-                "well_formed": serializers.BooleanField(),
-                "exists": serializers.BooleanField(),
-                "state": serializers.CharField(allow_null=True),
-                "url": serializers.CharField(allow_null=True),
-            },
-        ),
-    )
-    def get(self, request):
-        query = NumberQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        return Response(number_check(query.validated_data["number"], request=request))
-
-
-PUBLIC_STATES = {State.CANCELLED: "cancelled", State.REVOKED: "revoked"}
-
-
-def number_check(text: str, *, request=None) -> dict:
-    """NUM-04's answer. A number exists once issued; its public state is approved while in force
-    (a pending or rejected change does not change it), else cancelled or revoked."""
-    parsed = number_parse(text)
-    result = {
-        "number": parsed.digits,
-        "well_formed": parsed.well_formed,
-        "exists": False,
-        "state": None,
-        "url": None,
-    }
-    filing_kind = kind_for("filing")
-    if not parsed.well_formed or filing_kind is None:
-        return result
-    filing = filing_kind.model._default_manager.filter(number=parsed.digits).first()
-    if filing is None:
-        return result
-    result["exists"] = True
-    result["state"] = PUBLIC_STATES.get(filing.state, "approved")
-    try:
-        path = reverse("public_search:filing", args=[filing.pk])
-    except Exception:  # noqa: BLE001 — the public page arrives with the public side
-        path = None
-    if path:
-        result["url"] = request.build_absolute_uri(path) if request is not None else path
-    return result

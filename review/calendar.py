@@ -9,11 +9,14 @@ Sources, in order of precedence for a given date:
    Monday–Friday are working days, Saturday and Sunday are not.
 
 A year that is neither covered by the library nor marked complete is
-*unknown*: nothing here guesses it from weekends. `is_working_day`,
-`add_working_days` and `working_days_between` raise `UnknownYear`;
-`deadline_for` returns the year so that the caller can flag the deadline
-(DL-05: "flagged, never silently computed from weekends alone"). Rows in a
-year that is not complete are a draft: they do not make the year known.
+*unknown*. `is_working_day`, `add_working_days` and `working_days_between`
+raise `UnknownYear` for it, unless asked for `provisional=True`: then the
+year is read on the provisional calendar of `review.statutory_holidays`
+(weekends plus the statutory holidays of 《全国年节及纪念日放假办法》).
+`deadline_for` tries the schedules first and falls back to the provisional
+calendar, marking the result provisional (DL-05: "预计", never a blank).
+Rows in a year that is not complete are a draft: they make the year neither
+known nor change its provisional calendar.
 
 Caching: each process keeps one working/non-working table per year, built on
 first use. Every public call first reads a one-row fingerprint of the two
@@ -40,6 +43,7 @@ import chinese_calendar
 from django.db import connection
 
 from .models_calendar import CalendarDay, CalendarYear
+from .statutory_holidays import provisional_year
 
 __all__ = [
     "DeadlineResult",
@@ -73,13 +77,16 @@ class UnknownYear(Exception):
 
 @dataclass(frozen=True)
 class DeadlineResult:
-    """A deadline of n working days (DL-01…DL-05): `due`, or the year that stopped the computation.
+    """A deadline of n working days (DL-01…DL-05).
 
-    Exactly one of `due` and `unknown_year` is set.
+    `unknown_year` names the first year on the way whose State Council schedule is not entered. Then
+    `due` is the provisional date (`provisional`), computed from the statutory holidays, or None when
+    not even that can be computed (a year outside the provisional calendar's range).
     """
 
     due: date | None
     unknown_year: int | None = None
+    provisional: bool = False
 
     @property
     def flagged(self) -> bool:
@@ -139,7 +146,21 @@ class _State:
     overrides: dict[int, dict[int, bool]]  # year -> {day index: working?}
     years: dict[int, _Year | None] = field(default_factory=dict)
 
-    def year(self, year: int) -> _Year | None:
+    provisional_years: dict[int, _Year | None] = field(default_factory=dict)
+
+    def year(self, year: int, provisional: bool = False) -> _Year | None:
+        """The year's table; for an unknown year None, or its provisional table when `provisional`."""
+        table = self._official(year)
+        if table is None and provisional:
+            if year not in self.provisional_years:
+                base = provisional_year(year)
+                self.provisional_years[year] = (
+                    None if base is None else _Year(working=base, cum=(0, *accumulate(base)))
+                )
+            table = self.provisional_years[year]
+        return table
+
+    def _official(self, year: int) -> _Year | None:
         try:
             return self.years[year]
         except KeyError:
@@ -240,12 +261,13 @@ def is_working_day(day: date) -> bool:
     return table.working[day.toordinal() - date(day.year, 1, 1).toordinal()]
 
 
-def add_working_days(start: date, n: int) -> date:
+def add_working_days(start: date, n: int, *, provisional: bool = False) -> date:
     """The n-th working day after `start` (DL-01…DL-05): the day of the event does not count.
 
     From a Friday, 1 working day is the next Monday if that is a working day. n = 0 returns
     `start`. Raises UnknownYear if a day it has to look at lies in a year the calendar does not
-    know, ValueError if n < 0.
+    know (with `provisional`, only if that year has no provisional calendar either), ValueError if
+    n < 0.
     """
     if n < 0:
         raise ValueError("n must be >= 0")
@@ -258,7 +280,7 @@ def add_working_days(start: date, n: int) -> date:
     while True:
         days = _days_in(year)
         if index < days:
-            table = state.year(year)
+            table = state.year(year, provisional)
             if table is None:
                 raise UnknownYear(year)
             available = table.cum[days] - table.cum[index]
@@ -271,15 +293,15 @@ def add_working_days(start: date, n: int) -> date:
         index = 0
 
 
-def working_days_between(start: date, end: date) -> int:
+def working_days_between(start: date, end: date, *, provisional: bool = False) -> int:
     """The working days after `start` up to and including `end` (DL-05, DL-06 "N working days left").
 
     Negative when `end` is before `start`: working_days_between(a, b) == -working_days_between(b, a).
     Raises UnknownYear (with every unknown year in the range) if the range reaches a year the
-    calendar does not know.
+    calendar does not know; with `provisional`, unknown years are counted on their provisional calendar.
     """
     if end < start:
-        return -working_days_between(end, start)
+        return -working_days_between(end, start, provisional=provisional)
     if end == start:
         return 0
     state = _current()
@@ -289,7 +311,7 @@ def working_days_between(start: date, end: date) -> int:
     for year in range(first.year, end.year + 1):
         lo = first.toordinal() - date(year, 1, 1).toordinal() if year == first.year else 0
         hi = end.toordinal() - date(year, 1, 1).toordinal() + 1 if year == end.year else _days_in(year)
-        table = state.year(year)
+        table = state.year(year, provisional)
         if table is None:
             unknown.append(year)
             continue
@@ -301,8 +323,14 @@ def working_days_between(start: date, end: date) -> int:
 
 def deadline_for(start: date, n: int) -> DeadlineResult:
     """The deadline n working days after `start` (DL-01…DL-04), never raising for the calendar:
-    if a year on the way is unknown, `due` is None and `unknown_year` names it (DL-05)."""
+    if a year on the way is unknown, `unknown_year` names it and `due` is the provisional date from
+    the statutory holidays (DL-05), or None if that year has no provisional calendar either."""
     try:
         return DeadlineResult(due=add_working_days(start, n))
     except UnknownYear as exc:
-        return DeadlineResult(due=None, unknown_year=exc.year)
+        unknown = exc.year
+    try:
+        due = add_working_days(start, n, provisional=True)
+    except UnknownYear:
+        return DeadlineResult(due=None, unknown_year=unknown)
+    return DeadlineResult(due=due, unknown_year=unknown, provisional=True)

@@ -10,12 +10,22 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .calendar import UnknownYear, deadline_for, working_days_between
+from .calendar import UnknownYear, calendar_snapshot, deadline_for, working_days_between
 from .models import Deadline, DeadlineKind
 from .models_deadlines import DEADLINE_WORKING_DAYS
 from .transitions import Action
 
 REMIND_WORKING_DAYS_BEFORE = 3
+# What deadline_compute writes; a moved start clears them all.
+COMPUTED_FIELDS = [
+    "due_on",
+    "unknown_year",
+    "computed_at",
+    "estimated_due_on",
+    "confirmed_at",
+    "reminded_on",
+    "missed_notified_on",
+]
 
 
 def _region(obj) -> str:
@@ -36,13 +46,10 @@ def deadline_open(*, obj, kind: str, starts_on: date, restart: bool = True) -> D
         defaults={"starts_on": starts_on, "region_code": _region(obj), "title": str(obj)[:200]},
     )
     if not created and restart and deadline.starts_on != starts_on:
-        deadline.starts_on, deadline.due_on, deadline.unknown_year, deadline.computed_at = (
-            starts_on,
-            None,
-            None,
-            None,
-        )
-        deadline.save(update_fields=["starts_on", "due_on", "unknown_year", "computed_at"])
+        deadline.starts_on = starts_on
+        for name in COMPUTED_FIELDS:
+            setattr(deadline, name, None)
+        deadline.save(update_fields=["starts_on", *COMPUTED_FIELDS])
     if created or deadline.computed_at is None:
         outbox_add(
             key=f"deadline:{deadline.pk}:{deadline.starts_on.isoformat()}",
@@ -66,6 +73,17 @@ def deadlines_rescope(*, owner_entity_id: int, region_code: str) -> int:
     return moved
 
 
+def deadlines_drop(*, obj) -> int:
+    """Delete every deadline of an object about to be deleted (a product withdrawn while it waited).
+
+    A deadline never outlives its subject, so the queue counts open deadlines by kind alone, without
+    joining each kind's whole table (issue 17). Returns how many were deleted."""
+    deleted, _by_model = Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+    ).delete()
+    return deleted
+
+
 def deadline_meet(*, obj, kinds: tuple[str, ...]) -> int:
     """Close the open deadlines of these kinds on `obj`."""
     return Deadline.objects.filter(
@@ -73,21 +91,76 @@ def deadline_meet(*, obj, kinds: tuple[str, ...]) -> int:
     ).update(met_at=timezone.now())
 
 
-def deadline_compute(deadline: Deadline) -> Deadline:
-    """DL-05: the due date on the PRC working-day calendar, or the unknown year flagged."""
+def _apply_computation(deadline: Deadline) -> bool:
+    """Compute `deadline` in memory; True if a stored field changed. A provisional date that the State
+    Council's schedule now settles is kept as `estimated_due_on`, with `confirmed_at` (DL-05)."""
+    before = tuple(getattr(deadline, name) for name in COMPUTED_FIELDS[:2])
+    was_provisional = deadline.provisional
     result = deadline_for(deadline.starts_on, DEADLINE_WORKING_DAYS[DeadlineKind(deadline.kind)])
+    if was_provisional and not result.provisional and result.due is not None:
+        deadline.estimated_due_on, deadline.confirmed_at = deadline.due_on, timezone.now()
+    elif result.provisional:
+        deadline.estimated_due_on = deadline.confirmed_at = None
+    if deadline.due_on is not None and result.due != deadline.due_on:
+        deadline.reminded_on = deadline.missed_notified_on = None  # DL-06: remind again for the new date
     deadline.due_on, deadline.unknown_year = result.due, result.unknown_year
+    return deadline.computed_at is None or before != (deadline.due_on, deadline.unknown_year)
+
+
+def deadline_compute(deadline: Deadline) -> Deadline:
+    """DL-05: the due date on the PRC working-day calendar; provisional (预计), with the unknown year
+    named, when it lies beyond the schedules entered."""
+    _apply_computation(deadline)
     deadline.computed_at = timezone.now()
-    deadline.save(update_fields=["due_on", "unknown_year", "computed_at"])
+    deadline.save(update_fields=COMPUTED_FIELDS)
     return deadline
 
 
+def deadlines_recompute_open() -> int:
+    """DL-05: recompute every open deadline on the calendar as it now is (a year's schedule entered or
+    corrected). Returns how many changed. Runs once the calendar change commits (`calendar_changed`)."""
+    changed: list[Deadline] = []
+    now = timezone.now()
+    with calendar_snapshot():
+        for deadline in Deadline.objects.filter(met_at=None).iterator(chunk_size=2000):
+            if _apply_computation(deadline):
+                deadline.computed_at = now
+                changed.append(deadline)
+    Deadline.objects.bulk_update(changed, COMPUTED_FIELDS, batch_size=1000)
+    return len(changed)
+
+
+def _recompute_after_commit() -> None:
+    import logging
+
+    count = deadlines_recompute_open()
+    logging.getLogger(__name__).info("calendar changed: %s open deadlines recomputed", count)
+
+
+def calendar_changed() -> None:
+    """DL-05: the calendar was edited (admin, import_calendar): every open deadline is recomputed as soon
+    as the edit commits, once per transaction however many days it touched. Should that fail, it is
+    logged, never raised to the administrator, and the sweep still recomputes provisional deadlines."""
+    from django.db import connection
+
+    pending = getattr(connection, "run_on_commit", None) or []
+    if any(entry[1] is _recompute_after_commit for entry in pending):
+        return
+    transaction.on_commit(_recompute_after_commit, robust=True)
+
+
+def calendar_edited(**kwargs) -> None:
+    """post_save / post_delete receiver of CalendarDay and CalendarYear (connected in ReviewConfig)."""
+    calendar_changed()
+
+
 def working_days_left(deadline: Deadline, today: date | None = None) -> int | None:
-    """DL-06: working days from today to the due date (0 on the day, < 0 when overdue); None if unknown."""
+    """DL-06: working days from today to the due date (0 on the day, < 0 when overdue), counted on the
+    provisional calendar where the schedule is not entered (DL-05); None if there is no due date."""
     if deadline.due_on is None:
         return None
     try:
-        return working_days_between(today or timezone.localdate(), deadline.due_on)
+        return working_days_between(today or timezone.localdate(), deadline.due_on, provisional=True)
     except UnknownYear:
         return None
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from filers.regions import province_parse
+from beian.regions import province_parse
 
 from .registry import kind_for, kinds
 from .transitions import Action, State

@@ -85,6 +85,9 @@ class Reviewable(models.Model):
         editable=False,
     )
     claimed_at = models.DateTimeField(_("认领时间"), null=True, blank=True, editable=False)
+    # REL-03: raised by one on each save of the working copy and on each transition; an edit says which
+    # version it was made from, and one made from an older version is refused (beian.concurrency).
+    version = models.PositiveIntegerField(_("修改版本"), default=1, editable=False)
 
     class Meta:
         abstract = True
@@ -112,9 +115,13 @@ class Reviewable(models.Model):
         """The id of the entity whose account may perform the filer's moves."""
         raise NotImplementedError
 
-    def review_recipients(self) -> list[str]:
-        """E-mail addresses told of each transition."""
-        return []
+    def review_account(self):
+        """The filer's account told of this object's moves (None while the entity has none)."""
+        raise NotImplementedError
+
+    def review_filer_url(self) -> str:
+        """The filer's own page for this object, linked from what they are told."""
+        raise NotImplementedError
 
     def review_prerequisites(self) -> list[Reviewable]:
         """ENT-05: the reviewed objects that must be approved before this one can be (none by default)."""
@@ -223,5 +230,4 @@ def revision_create(*, subject: models.Model, data: dict, actor=None) -> Revisio
 
 from .models_calendar import CalendarDay, CalendarYear  # noqa: E402,F401
 from .models_deadlines import Deadline, DeadlineKind, Notification  # noqa: E402,F401
-from .models_numbers import EntityCode, NumberSequence  # noqa: E402,F401
 from .models_outbox import OutboxItem  # noqa: E402,F401

@@ -57,7 +57,10 @@ class CalendarYear(models.Model):
     complete = models.BooleanField(
         _("已完整录入"),
         default=False,
-        help_text=_("勾选后，该年除所录节假日与调休外按周一至周五上班计算工作日；未勾选的年份不计算期限。"),
+        help_text=_(
+            "勾选后，该年除所录节假日与调休外按周一至周五上班计算工作日，所有未结期限随即重新计算；"
+            "未勾选的年份按法定节假日推算期限（预计）。"
+        ),
     )
     source = models.TextField(
         _("依据"), blank=True, help_text=_("例如：国务院办公厅关于2027年部分节假日安排的通知（文号）")

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from beian.portal_origin import request_origin
+
 from .models import Notification
 from .outbox import outbox_add
 
 
-def notify(*, user, title: str, body: str = "", url: str = "", event=None) -> Notification:
-    """Write the in-portal message now, and owe its e-mail in the same transaction (REL-01)."""
+def notify(
+    *, user, title: str, body: str = "", url: str = "", event=None, origin: str | None = None
+) -> Notification:
+    """Write the in-portal message now, and owe its e-mail in the same transaction (REL-01). Its link
+    is on `origin`, or the origin of the request being served, or PORTAL_BASE_URL (beian.portal_origin)."""
     notification = Notification.objects.create(
         user=user, title=title[:200], body=body, url=url[:300], event=event
     )
@@ -16,6 +21,7 @@ def notify(*, user, title: str, body: str = "", url: str = "", event=None) -> No
             key=f"email:notification:{notification.pk}",
             handler="notification_email",
             notification_id=notification.pk,
+            origin=origin or request_origin(),
         )
     return notification
 

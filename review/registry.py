@@ -15,7 +15,6 @@ class ReviewKind:
     key: str  # "entity", "product", "filing": used in URLs
     model: Any
     label: Any  # lazily translated name of the kind
-    region_lookup: str  # ORM path to the GB/T 2260 county code, for reviewer scope
     entity_lookup: str  # ORM path to the owning entity's id
     detail_template: str  # the reviewer's view of one object's data
     describe: Any = None  # (obj, revision data) -> template context for detail_template

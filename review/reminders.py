@@ -24,8 +24,23 @@ def _recipients(deadline: Deadline) -> list:
             )
         )
     subject = deadline.subject
-    account = getattr(getattr(subject, "entity", subject), "account", None) if subject is not None else None
+    account = subject.review_account() if subject is not None else None
     return [account] if account is not None else []
+
+
+def _url(deadline: Deadline) -> str:
+    """The reviewer's item page for the review deadline; the filer's page of the object for the others."""
+    from django.urls import reverse
+
+    from .registry import kind_of
+    from .selectors import filer_subject_url
+
+    subject = deadline.subject
+    if subject is None:
+        return ""
+    if deadline.kind == DeadlineKind.REVIEW:
+        return reverse("review:item", args=[kind_of(subject).key, subject.pk])
+    return filer_subject_url(subject)
 
 
 def reminders_send(*, today: date) -> int:
@@ -43,7 +58,7 @@ def reminders_send(*, today: date) -> int:
                 "due": deadline.due_on,
             }
             for user in _recipients(deadline):
-                notify(user=user, title=title)
+                notify(user=user, title=title, url=_url(deadline))
                 sent += 1
             deadline.reminded_on = today
             deadline.save(update_fields=["reminded_on"])
@@ -54,7 +69,7 @@ def reminders_send(*, today: date) -> int:
                 "due": deadline.due_on,
             }
             for user in _recipients(deadline):
-                notify(user=user, title=title)
+                notify(user=user, title=title, url=_url(deadline))
                 sent += 1
             deadline.missed_notified_on = today
             deadline.save(update_fields=["missed_notified_on"])

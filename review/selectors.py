@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext_lazy
 
 from .models import Deadline, DeadlineKind, Reviewable, ReviewEvent
 from .registry import ReviewKind, kind_for, kinds
@@ -73,6 +74,12 @@ def review_queue(
     selected = [kind_for(kind)] if kind and kind_for(kind) else kinds()
     by_kind = Q()
     for k in selected:
+        of_kind = Q(content_type=ContentType.objects.get_for_model(k.model))
+        if not (state or mine or algo_type):
+            # Every open deadline's subject exists (deadlines_drop): no need to join the kind's table,
+            # which would read all its rows (a million filings) to find the few waiting (issue 17).
+            by_kind |= of_kind
+            continue
         subjects = k.model._default_manager.all()
         if state:
             subjects = subjects.filter(state=state)
@@ -82,9 +89,7 @@ def review_queue(
             if not hasattr(k.model, "algo_type"):
                 continue
             subjects = subjects.filter(algo_type=algo_type)
-        by_kind |= Q(
-            content_type=ContentType.objects.get_for_model(k.model), object_id__in=subjects.values("pk")
-        )
+        by_kind |= of_kind & Q(object_id__in=subjects.values("pk"))
     if not by_kind:
         return queryset.none()
     # Due dates first (nearest first); deadlines in a year the calendar does not know come last, flagged.
@@ -97,6 +102,7 @@ def queue_items(*, deadlines: list[Deadline], today=None) -> list[dict]:
     page and the API both show these rows."""
     from django.utils import timezone
 
+    from .calendar import calendar_snapshot
     from .deadlines import working_days_left
 
     by_type: dict[int, list[int]] = {}
@@ -110,12 +116,14 @@ def queue_items(*, deadlines: list[Deadline], today=None) -> list[dict]:
             for obj in manager.filter(pk__in=by_type[ct.pk]):
                 subjects[(ct.pk, obj.pk)] = (k, obj)
     today = today or timezone.localdate()
+    with calendar_snapshot():  # the calendar read once for the page, not once per row
+        lefts = {d.pk: working_days_left(d, today) for d in deadlines}
     items = []
     for d in deadlines:
         kind, obj = subjects.get((d.content_type_id, d.object_id), (None, None))
         if obj is None:
             continue
-        left = working_days_left(d, today)
+        left = lefts[d.pk]
         items.append(
             {
                 "deadline": d,
@@ -129,3 +137,62 @@ def queue_items(*, deadlines: list[Deadline], today=None) -> list[dict]:
             }
         )
     return items
+
+
+# What each kind of deadline asks, as the filer's 期限 panel says it (DL-01…DL-04).
+DEADLINE_RULES = {
+    DeadlineKind.LAUNCH: gettext_lazy("自上线之日（%(start)s）起 %(n)s 个工作日内提交备案"),
+    DeadlineKind.CHANGE: gettext_lazy("自变更之日（%(start)s）起 %(n)s 个工作日内提交变更"),
+    DeadlineKind.TERMINATION: gettext_lazy("自服务终止之日（%(start)s）起 %(n)s 个工作日内申请注销"),
+    DeadlineKind.REVIEW: gettext_lazy("网信部门自提交之日（%(start)s）起 %(n)s 个工作日内完成审核"),
+}
+DEADLINE_LABELS = {
+    DeadlineKind.LAUNCH: gettext_lazy("上线后备案"),
+    DeadlineKind.CHANGE: gettext_lazy("变更备案"),
+    DeadlineKind.TERMINATION: gettext_lazy("申请注销"),
+    DeadlineKind.REVIEW: gettext_lazy("网信部门审核"),
+}
+
+
+def filer_subject_url(subject: Reviewable) -> str:
+    """The filer's page of a reviewed object (the e-mails' links and the 期限 panel's), as the model says."""
+    return subject.review_filer_url()
+
+
+def filer_deadlines(
+    *, entity_id: int, obj: Reviewable | None = None, only: str = "", today=None
+) -> list[dict]:
+    """DL-06: the open deadlines on what the entity owns, or on `obj` alone (which must be the
+    entity's), or on one registry kind (`only`, e.g. "product"): the filer's own (to file after
+    launch, to file a change, to apply for cancellation) and the office's review deadline, nearest
+    first, each with its working days left — provisional (预计) where the year's schedule is not
+    entered (DL-05). Another entity's objects are never reached: every subject is selected through
+    its entity."""
+    from .models_deadlines import DEADLINE_WORKING_DAYS
+
+    scope = Q()
+    for k in kinds():
+        if (obj is not None and not isinstance(obj, k.model)) or (only and k.key != only):
+            continue
+        owned = k.model._default_manager.filter(**{k.entity_lookup: entity_id})
+        if obj is not None:
+            owned = owned.filter(pk=obj.pk)
+        scope |= Q(content_type=ContentType.objects.get_for_model(k.model), object_id__in=owned.values("pk"))
+    if not scope:
+        return []
+    deadlines = list(
+        Deadline.objects.filter(scope, met_at=None)
+        .select_related("content_type")
+        .order_by(F("due_on").asc(nulls_last=True), "starts_on", "id")
+    )
+    rows = queue_items(deadlines=deadlines, today=today)
+    for row in rows:
+        kind = DeadlineKind(row["deadline"].kind)
+        row["office"] = kind == DeadlineKind.REVIEW
+        row["label"] = DEADLINE_LABELS[kind]
+        row["rule"] = DEADLINE_RULES[kind] % {
+            "start": row["deadline"].starts_on.isoformat(),
+            "n": DEADLINE_WORKING_DAYS[kind],
+        }
+        row["url"] = filer_subject_url(row["obj"])
+    return rows

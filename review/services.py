@@ -166,6 +166,8 @@ def transition_perform(
     items: delivered once it commits, by a worker or by the sweep. `assignee` is the reviewer a
     supervisor hands a claimed item to (改派).
     """
+    from beian.portal_origin import request_origin
+
     from .deadlines import deadlines_on_transition
     from .outbox import outbox_add
 
@@ -175,6 +177,7 @@ def transition_perform(
     now = timezone.now()
     locked.state = move.target
     locked.state_changed_at = now
+    locked.version = (locked.version or 0) + 1  # REL-03: a page made before the move is out of date
     if move.target not in CLAIMED_STATES:
         locked.claimed_by, locked.claimed_at = None, None
     elif move.action in (Action.CLAIM, Action.REASSIGN):
@@ -205,7 +208,12 @@ def transition_perform(
     transitioned.send(sender=type(locked), obj=locked, event=event)
     if move.action not in (Action.RELEASE, Action.REASSIGN, Action.REOPEN):
         # REL-01: the message is owed in this transaction; it is sent once it commits, or by the sweep.
-        outbox_add(key=f"notify:event:{event.pk}", handler="transition_notify", event_id=event.pk)
+        outbox_add(
+            key=f"notify:event:{event.pk}",
+            handler="transition_notify",
+            event_id=event.pk,
+            origin=request_origin(),
+        )
     return event
 
 

@@ -15,6 +15,8 @@ from django.core.mail import send_mail
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from beian.portal_origin import portal_link
+
 from .models import Deadline, Notification, ReviewEvent
 from .transitions import Action, State
 
@@ -42,7 +44,7 @@ MESSAGES = {
 }
 
 
-def transition_notify(*, event_id: int) -> int:
+def transition_notify(*, event_id: int, origin: str | None = None) -> int:
     """REV-03: tell the owning filer what happened (in the portal and by e-mail). Returns messages written.
     An outbox handler: done once per event (the outbox key, and one notification per user and event)."""
     from .notifications import notify
@@ -51,7 +53,7 @@ def transition_notify(*, event_id: int) -> int:
     if event is None or event.subject is None:
         return 0
     subject = event.subject
-    account = getattr(getattr(subject, "entity", subject), "account", None)
+    account = subject.review_account()
     if account is None or event.action in (Action.REOPEN, Action.RELEASE, Action.REASSIGN):
         return 0
     if Notification.objects.filter(user=account, event=event).exists():
@@ -61,24 +63,13 @@ def transition_notify(*, event_id: int) -> int:
         values = {"title": str(subject), "state": State(event.to_state).label, "reason": event.reason}
         title = _(title_text) % values
         body = (_(body_text) % values) if body_text else ""
-    notify(user=account, title=title, body=body, url=_subject_url(subject), event=event)
+    notify(user=account, title=title, body=body, url=subject.review_filer_url(), event=event, origin=origin)
     return 1
 
 
-def _subject_url(subject) -> str:
-    from django.urls import reverse
-
-    from .registry import kind_of
-
-    return {
-        "entity": reverse("filers:entity"),
-        "product": reverse("products:list"),
-        "filing": reverse("algorithms:detail", args=[subject.pk]),
-    }[kind_of(subject).key]
-
-
-def notification_email_send(*, notification_id: int) -> int:
-    """E-mail an in-portal message once (an outbox handler: emailed_at is set in the same transaction)."""
+def notification_email_send(*, notification_id: int, origin: str | None = None) -> int:
+    """E-mail an in-portal message once (an outbox handler: emailed_at is set in the same transaction);
+    its link on `origin`, the address of the request that owed it, else PORTAL_BASE_URL."""
     notification = (
         Notification.objects.select_for_update()
         .select_related("user")
@@ -87,7 +78,7 @@ def notification_email_send(*, notification_id: int) -> int:
     )
     if notification is None or not notification.user.email:
         return 0
-    link = f"{settings.PORTAL_BASE_URL.rstrip('/')}{notification.url}"
+    link = portal_link(notification.url, origin)
     body = f"{notification.body}\n\n{link}\n\n互联网信息服务算法备案系统"
     sent = send_mail(f"【算法备案】{notification.title}", body.strip(), None, [notification.user.email])
     Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from filers.regions import provinces, region_name
+from beian.regions import provinces, region_name
 
 from .deadlines import deadlines_of, working_days_left
 from .diff import labelled, revision_diff

@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
-# Serve the portal on 127.0.0.1:8000 (ADDR) with a Celery worker and beat beside it.
+# Serve the portal on $ADDR (127.0.0.1:8000) with a Celery worker and beat beside it.
 # Ctrl-C or SIGTERM stops all three within 10 s (issue 13); `make run` migrates and seeds first.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 ADDR=${ADDR:-127.0.0.1:8000}
+# Links in e-mails sent outside a request (reminders, the sweep) point at the address served here;
+# runserver also takes a bare port, and a wildcard host is reached locally.
+if [ -z "${PORTAL_BASE_URL:-}" ]; then
+  case "$ADDR" in
+    *:*) served=$ADDR ;;
+    *) served=127.0.0.1:$ADDR ;;
+  esac
+  served=${served/#0.0.0.0:/127.0.0.1:}
+  export PORTAL_BASE_URL="http://$served"
+fi
 
 # Each child runs in a session of its own (setsid), so that a Ctrl-C, which the terminal sends to the
 # whole foreground process group, or a kill of this script's group reaches this script only: it then

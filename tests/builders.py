@@ -48,6 +48,12 @@ BASIC = {
     "main_use": "应用于资讯推荐场景，根据用户的浏览行为和兴趣标签，推荐用户可能感兴趣的资讯内容。",
     "role": "provider",
     "tech_service_mode": "",
+    # ALG-12: what the public will read, written for the public.
+    "public_principle": "根据用户主动选择的兴趣标签和浏览记录，计算资讯与用户兴趣的相关程度。",
+    "public_mechanism": "先按兴趣召回候选资讯，再按相关程度排序，经内容安全审核后展示。"
+    "用户可关闭个性化推荐。",
+    "public_scenarios": "星河资讯APP首页推荐信息流。",
+    "public_purpose": "帮助用户更快获取感兴趣的资讯，同时坚持主流价值导向。",
 }
 DETAILS = {
     "intro": "基于用户兴趣建模的资讯推荐算法。",

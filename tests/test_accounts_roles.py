@@ -5,8 +5,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from beian.regions import province_code, provinces, region_name
 from filers.models import Role, User
-from filers.regions import province_code, provinces, region_name
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,5 @@
 """DL-05: PRC working days — the State Council schedule with 调休, administrator-entered years,
-unknown years flagged and never guessed; the import_calendar command and the admin."""
+unknown years provisional (预计) from the statutory holidays; the import_calendar command and the admin."""
 
 from __future__ import annotations
 
@@ -195,13 +195,17 @@ def test_dl_05_unknown_year_raises():
         working_days_between(date(2027, 1, 10), date(2026, 12, 1))
 
 
-def test_dl_05_deadline_in_an_unknown_year_is_flagged():
+def test_dl_05_deadline_in_an_unknown_year_is_provisional_never_blank():
     # 25 working days remain in 2026 after Thursday 11-26.
     assert deadline_for(date(2026, 11, 26), 25) == DeadlineResult(due=date(2026, 12, 31))
+    # 2027 is not entered: 元旦 (Friday 01-01) is off by statute, so 01-04 … 01-08 are days 26 … 30.
     result = deadline_for(date(2026, 11, 26), 30)
-    assert result == DeadlineResult(due=None, unknown_year=2027)
-    assert result.flagged
+    assert result == DeadlineResult(due=date(2027, 1, 8), unknown_year=2027, provisional=True)
+    assert not result.flagged
     assert not deadline_for(date(2025, 3, 7), 10).flagged
+    # Beyond the provisional calendar's range a deadline is still flagged rather than guessed.
+    beyond = deadline_for(date(2199, 12, 1), 30)
+    assert beyond.flagged and beyond.unknown_year == 2199
 
 
 def test_dl_05_rows_of_an_incomplete_year_do_not_make_it_known():

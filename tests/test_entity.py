@@ -109,17 +109,21 @@ def test_ent_01_region_is_a_gbt_2260_county(filer_client, filer):
 def test_acc_03_entity_form_errors_name_the_field_and_keep_everything(
     filer_client, filer, field, value, message
 ):
+    """ACC-03, REL-03: the bad field is named at the field; everything typed is kept — saved, the bad
+    field as a draft of what was typed (this used to save nothing, and the banner said it had)."""
     response = _post(filer_client, {**COMPLETE, field: value}, _uploads())
     assert response.status_code == 200
     form = response.context["form"]
     assert message in " ".join(form.errors[field])
-    assert form["address"].value() == COMPLETE["address"]  # the rest is kept
-    # Uploads made in the rejected round stay attached: the page carries them.
+    assert form["address"].value() == COMPLETE["address"]  # the rest is shown
     html = response.content.decode()
     for name in Entity.ATTACHMENT_FIELDS:
         attachment = form.pending[name]
         assert f'name="{name}_pending" value="{attachment.pk}"' in html
-    assert Entity.objects.get(pk=filer.entity_id).address == ""  # nothing saved yet
+    entity = Entity.objects.get(pk=filer.entity_id)
+    assert entity.address == COMPLETE["address"]  # saved
+    assert entity.draft_input == {field: value}  # kept as typed
+    assert all(getattr(entity, f"{name}_id") for name in Entity.ATTACHMENT_FIELDS)
 
 
 def test_ent_02_an_upload_kept_from_a_rejected_round_is_saved_with_the_next(filer_client, filer):

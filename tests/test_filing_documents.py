@@ -62,6 +62,11 @@ SAMPLE = {
         "launch_date": "2023-06-18",
         "main_use": MAIN_USE,
         "role": "provider",
+        # ALG-12: the 拟公示内容, written for the public; the template is made from these alone.
+        "public_principle": PRINCIPLE,
+        "public_mechanism": STRATEGY + "\n" + STRATEGY_2,
+        "public_scenarios": SCENARIOS,
+        "public_purpose": MAIN_USE,
     },
     "details": {
         "intro": INTRO,
@@ -285,10 +290,10 @@ def test_alg_02_disclosure_prefills_each_part_from_the_draft(filing, tmp_path):
     starts = [text.index(heading) for heading in DISCLOSURE_HEADINGS] + [len(text)]
     parts = [text[a:b] for a, b in zip(starts, starts[1:], strict=False)]
 
-    assert _flat(PRINCIPLE) in parts[0]  # details.model.principle
-    assert _flat(STRATEGY) in parts[1] and _flat(STRATEGY_2) in parts[1]  # details.strategy
-    assert _flat(SCENARIOS) in parts[2]  # details.scenarios
-    assert _flat(MAIN_USE) in parts[3]  # basic.main_use
+    assert _flat(PRINCIPLE) in parts[0]  # basic.public_principle (ALG-12; was details.model.principle)
+    assert _flat(STRATEGY) in parts[1] and _flat(STRATEGY_2) in parts[1]  # basic.public_mechanism
+    assert _flat(SCENARIOS) in parts[2]  # basic.public_scenarios
+    assert _flat(MAIN_USE) in parts[3]  # basic.public_purpose
     # Each part says what to write, for the public.
     for section, part in zip(DISCLOSURE_SECTIONS, parts, strict=True):
         assert _flat(section.guidance) in part
@@ -350,6 +355,8 @@ def test_alg_02_values_of_unexpected_types_never_print_none(document, tmp_path):
             "launch_date": "下个月",
             "main_use": ["推荐资讯", None],
             "role": None,
+            "public_scenarios": {"a": "首页", "b": None},
+            "public_mechanism": ["第一步", ["第二步", None]],
         },
         "details": {
             "intro": None,
@@ -399,6 +406,7 @@ def test_alg_02_filer_input_is_printed_as_text_not_markup(document, tmp_path):
     data = copy.deepcopy(SAMPLE)
     data["basic"]["name"] = '恶意<img src="http://192.0.2.1/x.png">算法'
     data["basic"]["main_use"] = "<b>用途</b>"
+    data["basic"]["public_purpose"] = "<b>用途</b>"
     filing = Filing(entity=EntityFactory(), data=data)
     text = _text(DOCUMENTS[document](filing=filing), tmp_path)
 

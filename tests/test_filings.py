@@ -62,7 +62,10 @@ def test_alg_02_basic_attributes_types_and_technical_supporter(ready):
     filer, product = ready
     filing = filing_create(entity=filer.entity, actor=filer)
     filing_save_step(
-        filing=filing, actor=filer, step=1, basic={**BASIC, "role": "supporter", "tech_service_mode": ""}
+        filing=filing,
+        actor=filer,
+        step=1,
+        basic={**BASIC, "algo_type": "01", "role": "supporter", "tech_service_mode": ""},
     )
     filing_save_step(
         filing=filing, actor=filer, step=3, coverage={"products": [product.pk], "paths": [], "functions": []}
@@ -75,15 +78,31 @@ def test_alg_02_basic_attributes_types_and_technical_supporter(ready):
     assert (1, "algo_type") in {(p.step, p.field) for p in filing_problems(filing=filing)}
 
 
-def test_alg_02_the_six_algorithm_type_codes():
+def test_alg_02_the_role_is_asked_of_generative_filings_only(ready):
+    """ALG-02 (corrected): a 个性化推送类 filing is a service provider's, whatever is sent; only a 生成合成类
+    (深度合成) filing may be a technical supporter's (it was accepted for every type)."""
+    filer, _ = ready
+    filing = filing_create(entity=filer.entity, actor=filer)
+    sent = {**BASIC, "algo_type": "02", "role": "supporter", "tech_service_mode": "API"}
+    filing_save_step(filing=filing, actor=filer, step=1, basic=sent)
+    filing.refresh_from_db()
+    assert filing.role == "provider" and filing.data["basic"]["tech_service_mode"] == ""
+    filing_save_step(filing=filing, actor=filer, step=1, basic={**sent, "algo_type": "01"})
+    filing.refresh_from_db()
+    assert filing.role == "supporter" and filing.data["basic"]["tech_service_mode"] == "API"
+    filing_save_step(filing=filing, actor=filer, step=1, basic={**BASIC, "algo_type": "01", "role": ""})
+    assert (1, "role") in {(p.step, p.field) for p in filing_problems(filing=filing)}
+
+
+def test_alg_02_the_five_algorithm_types_of_the_regulation():
+    """ALG-02 (corrected): 第二条 names five types; 信息检索类 and 内容过滤类 were one, 检索过滤类."""
     from algorithms.models import AlgorithmType
 
     assert dict(AlgorithmType.choices) == {
         "01": "生成合成类",
         "02": "个性化推送类",
         "03": "排序精选类",
-        "04": "信息检索类",
-        "05": "内容过滤类",
+        "04": "检索过滤类",
         "06": "调度决策类",
     }
 
@@ -463,3 +482,23 @@ def test_alg_07_a_link_from_the_missing_list_says_at_the_field_what_it_needs(cli
     assert plain.context["errors"] == {}  # a first visit is not scolded
     checked = client.get(reverse("algorithms:step", args=[filing.pk, 1]), {"check": "1"})
     assert checked.context["errors"]["self_assessment"] == ["请上传《算法安全自评估报告》。"]
+
+
+def test_alg_13_a_5001_character_intro_is_refused_at_its_field_never_cut(client, ready):
+    """ALG-13: the limit is shown at the field (a counter) and enforced by the page and the API alike."""
+    filer, _ = ready
+    filing = filing_create(entity=filer.entity, actor=filer)
+    _login(client, filer)
+    url = reverse("algorithms:step", args=[filing.pk, 2])
+    page = client.get(url).content.decode()
+    assert 'data-limit="5000"' in page and 'id="id_intro_count"' in page
+    refused = client.post(url, {"intro": "长" * 5001, "action": "save"})
+    assert refused.status_code == 400 and "intro" in refused.context["errors"]
+    api = APIClient()
+    api.force_authenticate(filer)
+    answer = api.patch(
+        f"/api/v1/filings/{filing.pk}/", {"step": 2, "details": {"intro": "长" * 5001}}, format="json"
+    )
+    assert answer.status_code == 400
+    filing.refresh_from_db()
+    assert filing.data["details"] == {}  # nothing saved, nothing cut

@@ -121,8 +121,9 @@ def test_filer_pages_use_english_punctuation_in_english(client, published):
 
     detail = _page(client, reverse("algorithms:detail", args=[filing.pk]), "en")
     assert f'Filing number: <strong class="number">{filing.display_number}</strong>' in detail
-    assert "<dd>PyTorch; 双塔召回 + DeepFM排序<br>" in detail  # framework; architecture
-    assert "用户行为数据、文本 (JSON) → 排序后的资讯列表 (JSON)" in detail
+    # The summary is the filing form's declaration: one fact per field (issue 14), so no joining punctuation.
+    assert "<dt>Model framework</dt><dd>PyTorch</dd>" in detail
+    assert "<dt>Input modality</dt><dd>用户行为数据、文本</dd>" in detail
     assert "：" not in detail and "（" not in detail and "；" not in detail
 
     products = _page(client, reverse("products:list"), "en")
@@ -148,8 +149,8 @@ def test_chinese_pages_keep_their_full_width_punctuation(client, published):
     client.force_login(filer)
     detail = _page(client, reverse("algorithms:detail", args=[filing.pk]), "zh-hans")
     assert f'备案编号：<strong class="number">{number}</strong>' in detail
-    assert "<dd>PyTorch；双塔召回 + DeepFM排序<br>" in detail
-    assert "用户行为数据、文本（JSON） → 排序后的资讯列表（JSON）" in detail
+    assert "<dt>模型框架</dt><dd>PyTorch</dd>" in detail
+    assert "<dt>输入模态</dt><dd>用户行为数据、文本</dd>" in detail
 
     products = _page(client, reverse("products:list"), "zh-hans")
     assert "服务形式：APP" in products

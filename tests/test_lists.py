@@ -299,7 +299,7 @@ def test_pub_05_pdf_text_and_embedded_fonts(tmp_path):
         "上海云帆信息公司",
         "星河推荐算法",
         "云帆检索算法",
-        "信息检索类",
+        "检索过滤类",
         "已撤销",
     ):
         assert name in compact

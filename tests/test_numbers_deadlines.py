@@ -12,10 +12,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from algorithms.models import Filing
+from algorithms.numbers import number_issue
 from algorithms.services import filing_save_step, filing_submit
 from review.deadlines import deadline_compute, working_days_left
 from review.models import Deadline, DeadlineKind, Notification
-from review.numbers import check_digit, number_compose, number_issue, number_parse
+from review.numbers import check_digit, number_compose, number_parse
 from review.reminders import reminders_send
 from review.services import transition_perform
 from review.tasks import sweep
@@ -213,12 +214,13 @@ def test_dl_04_thirty_working_days_on_the_prc_calendar():
     assert d.due_on == date(2025, 10, 17)
 
 
-def test_dl_05_a_deadline_in_an_unknown_year_is_flagged_not_guessed():
+def test_dl_05_a_deadline_in_an_unknown_year_is_provisional_not_blank():
     d = Deadline(kind=DeadlineKind.REVIEW, starts_on=date(2026, 11, 26), content_type_id=1, object_id=1)
     d.save = lambda **kw: None
     deadline_compute(d)
-    assert d.due_on is None and d.unknown_year == 2027
-    assert working_days_left(d) is None
+    # 25 working days to 2026-12-31; 2027-01-01 is 元旦 by statute; 01-04 … 01-08.
+    assert d.due_on == date(2027, 1, 8) and d.unknown_year == 2027 and d.provisional
+    assert working_days_left(d, today=date(2026, 12, 31)) == 5
 
 
 def test_dl_01_file_within_ten_working_days_of_launch(ready):
@@ -303,10 +305,11 @@ def test_dl_05_the_sweep_recomputes_once_the_year_is_entered(ready):
     Deadline.objects.filter(pk=deadline.pk).update(starts_on=date(2026, 12, 1))
     deadline.refresh_from_db()
     deadline_compute(deadline)
-    assert deadline.due_on is None and deadline.unknown_year == 2027
+    assert deadline.provisional and deadline.unknown_year == 2027
     CalendarDay.objects.create(date=date(2027, 1, 1), kind="holiday", name="元旦")
     CalendarYear.objects.create(year=2027, complete=True, source="国务院办公厅通知")
     clear_cache()
     sweep()
     deadline.refresh_from_db()
     assert deadline.due_on is not None and deadline.unknown_year is None and deadline.due_on.year == 2027
+    assert not deadline.provisional and deadline.confirmed_at is not None

@@ -118,7 +118,9 @@ def test_pub_02_a_technical_supporter_shows_no_products(django_capture_on_commit
     complete_entity(filer, approve=True)
     with django_capture_on_commit_callbacks(execute=True):
         filing = approve_item(
-            complete_filing(filer, None, basic={"role": "supporter", "tech_service_mode": "API接口"})
+            complete_filing(
+                filer, None, basic={"algo_type": "01", "role": "supporter", "tech_service_mode": "API接口"}
+            )
         )
     assert PublicFiling.objects.get(pk=filing.pk).products == "--"
 
@@ -131,15 +133,18 @@ def test_pub_03_the_public_page_shows_the_approved_disclosure_at_a_stable_url(
     html = client.get(url).content.decode()
     for text in (
         "算法基本原理",
-        DETAILS["model"]["principle"],
+        BASIC["public_principle"],
         "算法运行机制",
-        DETAILS["strategy"],
+        BASIC["public_mechanism"],
         "算法应用场景",
-        DETAILS["scenarios"],
+        BASIC["public_scenarios"],
         "算法目的意图",
+        BASIC["public_purpose"],
         "备案通过",
     ):
         assert text in html, text
+    # ALG-12: what the filer wrote for the office is never public (the page used to show these two).
+    assert DETAILS["strategy"] not in html and DETAILS["model"]["principle"] not in html
     # A change waiting for review does not reach the public; the URL stays the same.
     filing_save_step(filing=filing, actor=filer, step=1, basic={**BASIC, "main_use": "变更后的主要用途。"})
     filing_submit(filing=filing, actor=filer, commitment=True)

@@ -130,6 +130,7 @@ ROUTES = [
     ("login", "post", "/admin/login/", {"username": "u{i}", "password": "p"}, False),
     ("login", "post", "/api/v1/auth/token/", {"username": "u{i}", "password": "p"}, True),
     ("password_reset", "post", "/account/password-reset/", {"email": "a@example.cn"}, False),
+    ("activation_resend", "post", "/account/activate/resend/", {"login": "u{i}"}, False),
     ("number_check", "get", "/number-check/", {"number": "网信算备110108823483902220017号"}, False),
     ("number_check", "get", "/api/v1/public/number-check/", {"number": "1"}, True),
     ("search", "get", "/search/", {"q": "星河"}, False),

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerDown
 
-from algorithms.models import Filing
-from review.models import Notification, NumberSequence, OutboxItem, ReviewEvent
+from algorithms.models import Filing, NumberSequence
+from review.models import Notification, OutboxItem, ReviewEvent
 from review.outbox import outbox_add, outbox_deliver, outbox_sweep
 from review.services import RefusedByRule, transition_perform
 from review.tasks import outbox_deliver_task, sweep

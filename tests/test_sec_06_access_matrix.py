@@ -377,6 +377,8 @@ MATRIX: list[Row] = [
     ),
     *rows("filers:register_done", everyone(ok(200))),
     *rows("filers:activate", everyone(ok(400)), args={"uidb64": _uid, "token": "bad-token"}),
+    # 重新发送激活邮件: anyone may ask; the answer is the same whoever asks and whatever exists.
+    *rows("filers:activation_resend", everyone(ok(200)), {"POST": everyone(ALLOWED)}),
     *rows("filers:login", everyone(ok(200)), dict.fromkeys(FORM_WRITES, everyone(ALLOWED))),
     *rows("filers:logout", everyone(METHOD), {"POST": everyone(ALLOWED)}),
     *rows("filers:password_change", signed_in(ok(200)), dict.fromkeys(FORM_WRITES, signed_in(ALLOWED))),
@@ -856,18 +858,10 @@ def test_sec_06_an_upload_named_in_a_body_answers_like_a_missing_one(world):
     assert own.status_code == 200, own.content
 
 
-# ALG-12 (issue 15): the public page still builds its 公示内容 from the 核心原理 and the 算法策略, text the
-# filer wrote for the office. Known and open until the filer writes the 拟公示内容 for the public; strict, so
-# the mark must go the day it is fixed.
-_DISCLOSURE_LEAK = pytest.mark.xfail(
-    strict=True, reason="ALG-12: 公示内容 is still assembled from 核心原理 and 算法策略 (issue 15)"
-)
+# ALG-12 (issue 15) closed the leak this matrix found: the 公示内容 is now the text the filer wrote for the
+# public, never the 核心原理 or the 算法策略 (the strict xfail that marked it is gone).
 PUBLIC_ROWS = [
-    pytest.param(
-        row,
-        id=row.name,
-        marks=[_DISCLOSURE_LEAK] if row.route in ("public_search:filing", "api:public-filing") else [],
-    )
+    pytest.param(row, id=row.name)
     for row in MATRIX
     if row.method == READ
     and all(row.expect[role] is row.expect["anonymous"] for role in ROLES)

@@ -42,9 +42,11 @@ def _operations(schema) -> list:
 
 
 def _modes(operation) -> tuple[GenerationMode, ...]:
-    """Negative data needs something to make invalid: a parameter or a body."""
+    """Negative data needs something to make invalid: a parameter or a body. A free-text header (If-Match,
+    Idempotency-Key) is not one: every value of it is a string, and it is bent by hand below."""
     raw = operation.definition.raw
-    return MODES if raw.get("parameters") or raw.get("requestBody") else MODES[:1]
+    negatable = [p for p in raw.get("parameters", ()) if p.get("in") != "header"]
+    return MODES if negatable or raw.get("requestBody") else MODES[:1]
 
 
 def _known_ids(world: World) -> list[int]:
@@ -72,8 +74,21 @@ HOSTILE_VALUES = [
 HOSTILE_JSON = [[], "text", 0, None, [1], {"": []}, 99999999999999999999, -1, {"a": {"b": []}}]
 
 
+HOSTILE_HEADERS = {
+    "If-Match": ['"²"', 'W/"99999999999999999999"', "*", '"-1"', '"', "0", '"7", "8"', "W/"],
+    "Idempotency-Key": ["clé", "x" * 65, "a b", "0", "\x7f"],
+}
+
+
 def _bend(case, data) -> None:
-    """Half the time, a query value or a JSON field (or the whole body) becomes a hostile one."""
+    """Half the time, a query value, a header (REL-03's If-Match and Idempotency-Key) or a JSON field (or
+    the whole body) becomes a hostile one."""
+    declared = {
+        p.get("name") for p in case.operation.definition.raw.get("parameters", ()) if p.get("in") == "header"
+    }
+    for name in sorted(declared & set(HOSTILE_HEADERS)):
+        if data.draw(st.booleans(), label=f"bend {name}"):
+            case.headers = {**(case.headers or {}), name: data.draw(st.sampled_from(HOSTILE_HEADERS[name]))}
     if case.query and data.draw(st.booleans(), label="bend query"):
         name = data.draw(st.sampled_from(sorted(case.query)), label="query name")
         case.query[name] = data.draw(st.sampled_from(HOSTILE_VALUES), label="query value")

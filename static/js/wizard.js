@@ -88,14 +88,43 @@
   if (document.readyState === "complete") focusTarget();
   else window.addEventListener("load", function () { setTimeout(focusTarget, 0); });
 
-  var roles = document.querySelectorAll("input[name=role]");
+  // ALG-02: the 角色 only for 生成合成类 (code 01); 技术服务方式 only for a technical supporter.
+  var algoType = document.querySelector("select[name=algo_type]");
+  var generativeOnly = document.querySelector("[data-generative-only]");
   var supporterOnly = document.querySelector("[data-supporter-only]");
-  if (roles.length && supporterOnly) {
-    var toggle = function () {
-      var checked = document.querySelector("input[name=role]:checked");
-      supporterOnly.hidden = !(checked && checked.value === "supporter");
+  var roles = document.querySelectorAll("input[name=role]");
+  var toggle = function () {
+    var generative = !algoType || algoType.value === "01";
+    if (generativeOnly) generativeOnly.hidden = !generative;
+    var checked = document.querySelector("input[name=role]:checked");
+    if (supporterOnly) supporterOnly.hidden = !(generative && checked && checked.value === "supporter");
+  };
+  if (algoType) algoType.addEventListener("change", toggle);
+  roles.forEach(function (r) { r.addEventListener("change", toggle); });
+  toggle();
+
+  // ALG-12: the preview shows, as the public page will, what is typed under the four headings.
+  document.querySelectorAll("[data-preview-of]").forEach(function (target) {
+    var source = document.getElementById(target.dataset.previewOf);
+    if (!source) return;
+    var empty = target.dataset.empty || "—";
+    var show = function () { target.textContent = source.value.trim() || empty; };
+    source.addEventListener("input", show);
+    show();
+  });
+
+  // ALG-13: every limit shown at its field before it is reached; the counter turns red past it.
+  document.querySelectorAll("[data-limit]").forEach(function (field) {
+    var limit = parseInt(field.dataset.limit, 10);
+    var counter = document.getElementById(field.id + "_count");
+    if (!counter || !limit) return;
+    var show = function () {
+      var n = field.value.length;
+      counter.textContent = n + " / " + limit;
+      counter.classList.toggle("over", n > limit);
+      counter.classList.toggle("near", n <= limit && n > limit * 0.9);
     };
-    roles.forEach(function (r) { r.addEventListener("change", toggle); });
-    toggle();
-  }
+    field.addEventListener("input", show);
+    show();
+  });
 })();

@@ -159,6 +159,7 @@ def test_acc_01_ent_02_a_new_filer_registers_activates_fills_and_submits_entity_
     body = mailoutbox[0].body
     assert "北京星河智联科技有限公司" in body
     link = re.search(r"https?://\S+/account/activate/\S+/", body).group(0)
+    assert link.startswith(live_server.url)  # the address the portal serves, not PORTAL_BASE_URL's default
     page.goto(re.sub(r"^https?://[^/]+", live_server.url, link))
 
     # Activated and signed in: 主体信息, still a draft.
@@ -293,9 +294,8 @@ def test_acc_03_ent_01_a_bad_resident_id_is_explained_at_its_field_and_uploads_a
     expect(_field(page, "legal_rep_id_number").get_by_role("alert")).to_contain_text("校验位")
     expect(id_number).to_have_accessible_description(re.compile("校验位"))
     expect(id_number).to_have_value(bad_id)  # kept, to correct rather than retype
-    expect(page.locator(".messages").get_by_role("alert")).to_contain_text(
-        "已填写的内容和已上传的附件均已保留"
-    )
+    expect(page.locator(".messages").get_by_role("alert")).to_contain_text("已按您填写的原样保留为草稿")
+    expect(page.locator(".messages").get_by_role("alert")).to_contain_text("法定代表人证件号码")
     expect(page.locator(".field-error")).to_have_count(1)
     # The form is long: the summary at the top leads to the field.
     page.evaluate("window.scrollTo(0, 0)")
@@ -313,6 +313,17 @@ def test_acc_03_ent_01_a_bad_resident_id_is_explained_at_its_field_and_uploads_a
     expect(_field(page, "business_licence_scan")).to_contain_text("已上传：scan-4.pdf")
     expect(_field(page, "icp_proof")).not_to_contain_text("已上传")
     _shot(page, "entity-error-id", screenshot_dir)
+
+    # REL-03: leaving the page loses nothing — coming back shows everything, the bad field as typed.
+    page.goto("/account/entity/")
+    page.goto("/account/entity/edit/")
+    id_number = _label(page, "法定代表人证件号码")
+    expect(id_number).to_have_value(bad_id)
+    expect(_field(page, "legal_rep_id_number").get_by_role("alert")).to_contain_text("校验位")
+    expect(_label(page, "注册地（区县）")).to_have_value("110108")
+    expect(_label(page, "算法安全责任人证件号码")).to_have_value(OFFICER_ID)
+    expect(_field(page, "commitment_letter")).to_contain_text("scan-2.pdf")
+    expect(_field(page, "business_licence_scan")).to_contain_text("scan-4.pdf")
 
     # Corrected and saved: the earlier uploads were not lost on the way.
     id_number.fill(LEGAL_REP_ID)

@@ -44,6 +44,12 @@ FIRST_SOURCE = ("用户行为日志", "行为数据", "APP埋点，经用户同�
 SECOND_SOURCE = ("资讯内容库", "文本", "自有编辑及合作媒体", "约500万篇", "人工标注频道标签")
 COLUMNS = ("数据来源", "数据类型", "采集方式", "数据规模", "数据标注")
 COMMITMENT = "我承诺上述填报信息真实有效"
+PUBLIC_TEXT = {
+    "算法基本原理": "根据用户主动选择的兴趣标签和浏览记录，计算资讯与用户兴趣的相关程度。",
+    "算法运行机制": "先召回候选资讯，再按相关程度排序，经审核后展示。用户可关闭个性化推荐。",
+    "算法应用场景": "星河资讯APP首页推荐信息流。",
+    "算法目的意图": "帮助用户更快获取感兴趣的资讯。",
+}
 
 
 # --- Helpers ---------------------------------------------------------------------------------
@@ -145,16 +151,27 @@ def test_alg_01_04_05_07_08_a_new_filing_from_start_to_submission_with_a_break_i
 
     # ① Basic attributes (ALG-02).
     _label(page, "算法名称").fill(NAME)
-    _label(page, "算法类型").select_option(label="个性化推送类")
     _label(page, "应用领域").select_option(label="新闻资讯")
     _label(page, "上线时间").fill("2024-03-01")
+    # ALG-02: the 角色 only for 生成合成类 (深度合成); 技术服务方式 only for a technical supporter.
+    role = page.get_by_role("radiogroup", name="角色")
     tech_service_mode = _label(page, "技术服务方式")
-    expect(tech_service_mode).to_be_hidden()  # only technical supporters describe it
+    _label(page, "算法类型").select_option(label="生成合成类")
+    expect(role).to_be_visible()
+    expect(tech_service_mode).to_be_hidden()
     page.get_by_role("radio", name="服务技术支持者").check()
     expect(tech_service_mode).to_be_visible()
-    page.get_by_role("radio", name="服务提供者").check()
+    _label(page, "算法类型").select_option(label="个性化推送类")
+    expect(role).to_be_hidden()
     expect(tech_service_mode).to_be_hidden()
     _label(page, "主要用途").fill(MAIN_USE)
+    expect(page.locator("#id_main_use_count")).to_contain_text(f"{len(MAIN_USE)} / 200")  # ALG-13
+
+    # ALG-12: the 拟公示内容 written for the public, with a preview of the public page as it is typed.
+    preview = page.get_by_role("complementary", name="公示预览")
+    for heading, text in PUBLIC_TEXT.items():
+        _label(page, heading).fill(text)
+        expect(preview).to_contain_text(text)
 
     # The template comes as a PDF; fetching it is not leaving the page (no warning, nothing lost).
     with page.expect_download() as download_info:
@@ -304,7 +321,9 @@ def test_alg_07_submitting_without_the_commitment_or_an_upload_names_what_is_mis
     page.goto(f"/filings/{filing.pk}/step/1/")
     expect(_label(page, "算法名称")).to_have_value(BASIC["name"])
     expect(_label(page, "主要用途")).to_have_value(BASIC["main_use"])
-    expect(page.get_by_role("radio", name="服务提供者")).to_be_checked()
+    # A 个性化推送类 filing is a service provider's (ALG-02): the 角色 is kept, not asked.
+    expect(page.locator("input[name=role][value=provider]")).to_be_checked()
+    expect(_label(page, "算法运行机制")).to_have_value(BASIC["public_mechanism"])
     page.goto(f"/filings/{filing.pk}/step/2/")
     expect(_label(page, "算法简介")).to_have_value(DETAILS["intro"])
     expect(_label(page, "模型框架")).to_have_value(DETAILS["model"]["framework"])

@@ -84,11 +84,11 @@ def test_pub_01_pub_02_pub_03_a_two_character_name_part_finds_the_filing_and_its
     expect(info).to_contain_text(filing.display_number)
     expect(info).to_contain_text(ENTITY_NAME)
     disclosure = page.get_by_role("region", name="公示内容")
-    sections = {
-        "算法基本原理": DETAILS["model"]["principle"],
-        "算法运行机制": DETAILS["strategy"],
-        "算法应用场景": DETAILS["scenarios"],
-        "算法目的意图": BASIC["main_use"],
+    sections = {  # ALG-12: what the filer wrote for the public, under its four headings
+        "算法基本原理": BASIC["public_principle"],
+        "算法运行机制": BASIC["public_mechanism"],
+        "算法应用场景": BASIC["public_scenarios"],
+        "算法目的意图": BASIC["public_purpose"],
     }
     for heading, text in sections.items():
         body = disclosure.get_by_role("heading", name=heading).locator("xpath=following-sibling::p[1]")

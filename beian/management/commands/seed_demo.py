@@ -13,11 +13,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from stdnum.cn import uscc
 
+from algorithms.numbers import number_issue
 from algorithms.services import filing_create, filing_save_step, filing_submit
 from filers.models import Entity, Role, User
 from filers.services import attachment_store, entity_save, entity_submit
 from products.services import function_create, path_create, product_create, product_submit
-from review.numbers import number_issue
 from review.services import transition_perform
 from review.transitions import Action
 
@@ -111,12 +111,12 @@ FILINGS = [
     ("北京星河智联科技有限公司", "星河资讯个性化推荐算法", "02", "provider", "星河资讯", "approve"),
     ("北京星河智联科技有限公司", "星河搜索排序算法", "04", "provider", "星河搜索", "change"),
     ("北京星河智联科技有限公司", "星河智能写作生成合成算法", "01", "provider", "星河资讯", "submit"),
-    ("北京星河智联科技有限公司", "星河内容安全过滤算法", "05", "provider", "星河资讯", "reject"),
+    ("北京星河智联科技有限公司", "星河内容安全过滤算法", "04", "provider", "星河资讯", "reject"),
     ("北京星河智联科技有限公司", "星河旧版热榜精选算法", "03", "provider", "星河资讯", "cancel"),
     ("北京星河智联科技有限公司", "星河短视频精选算法", "03", "provider", "星河资讯", "draft"),
     ("上海云帆数据服务有限公司", "云帆配送调度决策算法", "06", "provider", "云帆同城配送", "claim"),
     ("上海云帆数据服务有限公司", "云帆大模型生成合成算法", "01", "supporter", None, "approve"),
-    ("上海云帆数据服务有限公司", "云帆违规骑手账号识别算法", "05", "provider", "云帆同城配送", "revoke"),
+    ("上海云帆数据服务有限公司", "云帆违规骑手账号识别算法", "04", "provider", "云帆同城配送", "revoke"),
 ]
 
 
@@ -273,6 +273,12 @@ class Command(BaseCommand):
             "根据用户需求，推荐或生成相关内容。",
             "role": role,
             "tech_service_mode": "以API接口方式向服务提供者提供模型能力。" if role == "supporter" else "",
+            # ALG-12: written for the public, and the only text of the filing the public reads.
+            "public_principle": f"“{name}”根据用户主动提供的信息和使用记录，计算内容与用户需求的相关程度。",
+            "public_mechanism": "先召回候选内容，再按相关程度排序，经内容安全审核后展示；"
+            "用户可以关闭个性化推荐。",
+            "public_scenarios": f"应用于{product.name if product else '服务提供者的生成合成服务'}。",
+            "public_purpose": "帮助用户更高效地获取所需信息，坚持主流价值导向，保护用户合法权益。",
         }
         filing_save_step(
             filing=filing,

@@ -3,7 +3,7 @@ import sys
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from filers.regions import region_name
+from beian.regions import region_name
 from filers.services import reviewer_create
 
 

@@ -43,8 +43,9 @@ every error is reported with its line number and nothing is written.
 
 --complete marks the year(s) of the file complete: from then on every day of the year
 not listed counts Monday-Friday as working days. Only do this once the whole schedule
-of the year (国务院办公厅关于部分节假日安排的通知) is in; deadlines falling in a year that is
-neither in the bundled calendar nor complete are flagged instead of computed.
+of the year (国务院办公厅关于部分节假日安排的通知) is in. Deadlines falling in a year that is
+neither in the bundled calendar nor complete are provisional (预计), estimated from the statutory
+holidays; once this command commits, every open deadline is recomputed on the entered schedule.
 """
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
