@@ -2,6 +2,7 @@
 # make test — ruff, migrations check, import contracts (lint-imports), the whole pytest suite
 # make bench — public search at scale in <db>_bench: DATABASE_URL required, BENCH_FILINGS (1000000), BENCH_ARGS
 # make bench-pages — every page at scale in <db>_pages_bench: DATABASE_URL required, BENCH_FILINGS (20000)
+# make bench-worker — tasks a second a real worker drains (embedded broker, or Redis with REDIS_URL), BENCH_WORKER_ARGS
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -10,8 +11,9 @@ BIN := $(VENV)/bin
 export DEBUG ?= 1
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
+BENCH_WORKER_ARGS ?=
 
-.PHONY: run test install system-packages lint migrate bench bench-pages clean
+.PHONY: run test install system-packages lint migrate bench bench-pages bench-worker clean
 
 install: system-packages $(VENV)/.installed
 
@@ -52,6 +54,10 @@ bench-pages: install
 	@test -n "$$DATABASE_URL" || { echo "make bench-pages: set DATABASE_URL to a PostgreSQL server" \
 		"(it uses the database <name>_pages_bench)" >&2; exit 2; }
 	$(BIN)/python bench/pages.py $${BENCH_FILINGS:-20000} $(BENCH_ARGS)
+
+# The worker (issue 13): tasks a second through a real worker, and its idle CPU.
+bench-worker: install
+	$(BIN)/python bench/worker_throughput.py $(BENCH_WORKER_ARGS)
 
 clean:
 	rm -rf var/ .pytest_cache

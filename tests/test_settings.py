@@ -51,7 +51,7 @@ def test_the_embedded_default_needs_no_server(tmp_path):
     assert engine == "django.db.backends.sqlite3"
     assert options["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in options["init_command"]
-    assert broker.startswith("filesystem://")
+    assert broker.startswith("beianfs://")  # kombu's filesystem transport (beian.celery.EmbeddedTransport)
     assert email == "django.core.mail.backends.console.EmailBackend"
     assert storage == "django.core.files.storage.FileSystemStorage"
     assert media == str(tmp_path / "media")

@@ -7,11 +7,12 @@ import os
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from pathlib import Path
 
 import pytest
-from celery.result import allow_join_result
+from celery.result import ResultSet, allow_join_result
 
 from beian.celery import app as celery_app
 from beian.celery import ping
@@ -19,8 +20,7 @@ from beian.celery import ping
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def worker():
+def _worker(*pool: str):
     """A real `celery worker` process on a queue of its own, stopped after the test."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
     env = dict(os.environ, C_FORCE_ROOT="1", PYTHONUNBUFFERED="1")
@@ -34,8 +34,7 @@ def worker():
             "worker",
             "-Q",
             queue,
-            "--concurrency=1",
-            "--pool=solo",
+            *pool,
             "--without-gossip",
             "--without-mingle",
             "--loglevel=INFO",
@@ -61,6 +60,17 @@ def worker():
             process.kill()
 
 
+@pytest.fixture
+def worker():
+    yield from _worker("--pool=solo", "--concurrency=1")
+
+
+@pytest.fixture
+def prefork_worker():
+    """As scripts/run.sh runs it: two pool processes, which acknowledge a task after the fact."""
+    yield from _worker("--pool=prefork", "--concurrency=2")
+
+
 @pytest.mark.xdist_group("worker")
 def test_a_task_sent_here_runs_in_the_separate_worker_process(worker):
     process, queue = worker
@@ -72,7 +82,25 @@ def test_a_task_sent_here_runs_in_the_separate_worker_process(worker):
     assert answer["pid"] == process.pid  # --pool=solo: the worker process itself ran it
     assert answer["pid"] != os.getpid()
     transport = celery_app.connection_for_write().transport_cls
-    assert transport == ("redis" if os.environ.get("REDIS_URL") else "filesystem")
+    # beianfs: kombu's filesystem transport (beian.celery.EmbeddedTransport)
+    assert transport == ("redis" if os.environ.get("REDIS_URL") else "beianfs")
+
+
+@pytest.mark.xdist_group("worker")
+def test_issue_13_the_worker_drains_100_tasks_in_seconds_not_minutes(prefork_worker):
+    """issue 13: the embedded worker drained 3-8 tasks a second: kombu's filesystem transport slept 1 s
+    whenever a poll took nothing, which includes the two prefetched tasks not yet acknowledged by the pool.
+    A bound generous enough for a busy machine; `make bench-worker` measures the rate (at least 50 a
+    second)."""
+    _process, queue = prefork_worker
+    with allow_join_result():
+        ping.apply_async(queue=queue).get(timeout=60)  # the worker is up
+        started = time.monotonic()
+        results = ResultSet([ping.apply_async(queue=queue) for _ in range(100)])
+        results.join(timeout=60, interval=0.05)
+    elapsed = time.monotonic() - started
+    assert results.completed_count() == 100
+    assert elapsed < 10, f"100 tasks took {elapsed:.1f} s"
 
 
 def test_every_periodic_job_names_a_task_the_worker_knows():
