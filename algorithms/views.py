@@ -21,7 +21,7 @@ from filers.models import AttachmentKind
 from filers.services import attachment_store
 from filers.views import filer_required
 from products.selectors import product_tree
-from review.selectors import filer_deadlines, filer_history
+from review.selectors import filer_deadlines, filer_history, latest_rejection
 from review.services import TransitionError
 from review.transitions import State
 
@@ -356,6 +356,7 @@ def _detail_page(request, filing: Filing, *, cancel_form: FilingCancelForm | Non
             "approved": approved,
             "has_changes": filing_has_changes(filing=filing),
             "history": filer_history(obj=filing),
+            "rejection": latest_rejection(obj=filing),
             "today": timezone.localdate().isoformat(),
             "cancel_form": cancel_form,
             "deadline_rows": filer_deadlines(entity_id=filing.entity_id, obj=filing),
