@@ -43,6 +43,7 @@ from .services import (
     filing_save_step,
     filing_snapshot,
     filing_submit,
+    products_awaiting_submission,
 )
 
 FILING_UPLOADS = ("self_assessment", "disclosure")
@@ -103,7 +104,8 @@ def _step_context(
     if step in declarations.FORM:
         context["sections"] = declared_sections(step, data, errors)
     if step == 3:
-        context["products"] = product_tree(entity=filing.entity)
+        context["products"] = products = list(product_tree(entity=filing.entity))
+        context["awaiting_submission"] = products_awaiting_submission(filing=filing, products=products)
         context["selection"] = coverage_selection(filing=filing)
         context["covered"] = covered_functions(filing=filing)
     if step == 4:
