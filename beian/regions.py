@@ -87,6 +87,19 @@ def region_name(code: str) -> str:
     return "".join(dict.fromkeys(parts))
 
 
+def office_name(province: str, *, short: bool = False) -> str:
+    """The cyberspace office that reviews in `province` (a reviewer's province code; '' is the national
+    office): '北京市互联网信息办公室', or with `short` '北京市网信办' — what the reviewers' header says and,
+    in a filer's history, who acted (REV-01), rather than a reviewer's personal account."""
+    code = province_code(province) if province else None
+    if code is None:
+        return str(_("国家网信办") if short else _("国家互联网信息办公室"))
+    name = regions()[code].name
+    if short:
+        return str(_("%(province)s网信办") % {"province": name})
+    return str(_("%(province)s互联网信息办公室") % {"province": name})
+
+
 UNKNOWN_PROVINCE = _("未知的省份代码：应为两位或六位的省级行政区划代码，如11或110000。")
 
 
