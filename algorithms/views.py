@@ -307,7 +307,13 @@ class FilingFilter(django_filters.FilterSet):
     order = NullsLastOrderingFilter(
         label=gettext_lazy("排序"),
         fields=(("submitted_at", "submitted_at"), ("reviewed_at", "reviewed_at")),
-        field_labels={"submitted_at": gettext_lazy("提交时间"), "reviewed_at": gettext_lazy("审核时间")},
+        # Each option's whole label, in one language: django-filter would append its own "(descending)".
+        field_labels={
+            "submitted_at": gettext_lazy("提交时间（从早到晚）"),
+            "-submitted_at": gettext_lazy("提交时间（从晚到早）"),
+            "reviewed_at": gettext_lazy("审核时间（从早到晚）"),
+            "-reviewed_at": gettext_lazy("审核时间（从晚到早）"),
+        },
         empty_label=gettext_lazy("默认（最近提交在前）"),
     )
 

@@ -22,6 +22,11 @@ _ENTRY = re.compile(r'^(?P<indent>\s*)(?P<code>\d+)\s+(?P<kind>province|county)=
 _SPAN = re.compile(r"^\[(?P<start>\d{4})?-(?P<end>\d{4})?\]")
 
 
+# python-stdnum's list keeps the two special administrative regions in traditional characters; the
+# portal's interface is simplified Chinese throughout.
+_SIMPLIFIED = {"香港特別行政區": "香港特别行政区", "澳門特別行政區": "澳门特别行政区"}
+
+
 @dataclass(frozen=True)
 class Region:
     code: str  # six digits
@@ -45,7 +50,7 @@ def regions() -> dict[str, Region]:
         m = _ENTRY.match(line)
         if not m:
             continue
-        name = m["name"]
+        name = _SIMPLIFIED.get(m["name"], m["name"])
         if m["kind"] == "province":
             province = m["code"]
             found[province + "0000"] = Region(province + "0000", name)
