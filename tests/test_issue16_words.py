@@ -98,3 +98,15 @@ def test_alg_09_sort_menu_options_are_whole_labels_in_one_language(client, langu
         assert "Submitted (newest first)" in select
     else:
         assert "提交时间（从晚到早）" in select
+
+
+def test_issue_16_province_names_carry_an_english_name_on_english_pages(client):
+    beijing = next(p for p in provinces() if p.code == "110000")
+    with translation.override("zh-hans"):
+        assert beijing.label == "北京市"
+        assert office_name("110000", short=True) == "北京市网信办"
+    with translation.override("en"):
+        assert beijing.label == "Beijing (北京市)"
+        assert office_name("110000") == "Cyberspace Administration of Beijing"
+    body = client.get(reverse("public_search:search"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Guangdong (广东省)" in body
