@@ -1,13 +1,17 @@
 # make run  — install what is missing, migrate, load demo data, serve with worker and beat
 # make test — ruff, migrations check, import contracts (lint-imports), the whole pytest suite
 # make bench — public search at scale in <db>_bench: DATABASE_URL required, BENCH_FILINGS (1000000), BENCH_ARGS
+# make bench-pages — every page at scale in <db>_pages_bench: DATABASE_URL required, BENCH_FILINGS (20000)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Settings have DEBUG off unless it is set. These targets are the developer's (runserver serves static files
+# through whitenoise's finders only with DEBUG on): they run with DEBUG=1 unless the caller sets DEBUG.
+export DEBUG ?= 1
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: run test install system-packages lint migrate bench clean
+.PHONY: run test install system-packages lint migrate bench bench-pages clean
 
 install: system-packages $(VENV)/.installed
 
@@ -42,6 +46,12 @@ bench: install
 	@test -n "$$DATABASE_URL" || { echo "make bench: set DATABASE_URL to a PostgreSQL server, e.g." \
 		"DATABASE_URL=postgres://postgres@127.0.0.1:5432/beian make bench (it uses the database beian_bench)" >&2; exit 2; }
 	$(BIN)/python bench/search.py $(BENCH_ARGS)
+
+# The portal's pages at scale (issue 17): BENCH_FILINGS (20000) filings, public and private side.
+bench-pages: install
+	@test -n "$$DATABASE_URL" || { echo "make bench-pages: set DATABASE_URL to a PostgreSQL server" \
+		"(it uses the database <name>_pages_bench)" >&2; exit 2; }
+	$(BIN)/python bench/pages.py $${BENCH_FILINGS:-20000} $(BENCH_ARGS)
 
 clean:
 	rm -rf var/ .pytest_cache

@@ -4,8 +4,19 @@ import re
 
 from django.utils.translation import gettext as _
 
+from review.transitions import State
+
 from . import declarations
 from .models import AlgorithmType, Filing, Role
+
+
+def filing_edit_label(*, filing: Filing) -> str:
+    """The detail page's button into the wizard, or "" when the filer may not edit the filing now: whether
+    is the model's rule (filer_may_edit: not while a reviewer holds it, never once it has ended). A filing
+    still being written (a draft, or returned with reasons) is 继续填报; a submitted or approved one, 修改."""
+    if not filing.filer_may_edit:
+        return ""
+    return _("继续填报") if filing.state in (State.DRAFT, State.REJECTED) else _("修改")
 
 
 def filing_review_context(filing: Filing, data: dict) -> dict:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from beian.concurrency import version_bump, version_check
 from filers.models import Attachment, Entity
 from products.models import Function, FunctionPath, Product
-from review.deadlines import deadline_open
+from review.deadlines import deadline_open, deadlines_drop
 from review.models import DeadlineKind
 from review.services import row_lock, submission_perform, transition_perform, working_copy_edited
 from review.transitions import Action, State
@@ -186,6 +186,7 @@ def filing_delete_draft(*, filing: Filing, actor, version: int | None = None) ->
     version_check(filing, version)
     if filing.state != State.DRAFT or filing.pending_revision_id or filing.approved_revision_id:
         raise FilingLocked(_("只有从未提交过的草稿可以删除。"))
+    deadlines_drop(obj=filing)
     filing.delete()
 
 

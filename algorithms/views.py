@@ -7,16 +7,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from beian.concurrency import StaleEdit, idempotent_create, version_parse
+from beian.http_cache import private_document
 from filers.models import AttachmentKind
 from filers.services import attachment_store
 from filers.views import filer_required
@@ -28,6 +28,7 @@ from review.transitions import State
 from . import declarations, documents
 from .forms import CoverageForm, FilingCancelForm, StepTextForm, declared_sections
 from .models import AlgorithmType, Filing
+from .selectors import filing_edit_label
 from .services import (
     STEPS,
     FilingIncomplete,
@@ -257,9 +258,10 @@ def filing_document(request, pk: int, kind: str):
     }.get(kind)
     if render_pdf is None:
         raise Http404
-    response = HttpResponse(render_pdf(filing=filing), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, f"{AttachmentKind(kind).label}.pdf")
-    return response
+    # Laid out once while the draft is unchanged (filers.documents caches by the HTML).
+    pdf = render_pdf(filing=filing)
+    filename = f"{AttachmentKind(kind).label}.pdf"
+    return private_document(request, pdf, content_type="application/pdf", filename=filename)
 
 
 # --- Drafts box (ALG-08), list (ALG-09), detail (ALG-10) -------------------------------------------
@@ -363,6 +365,7 @@ def _detail_page(request, filing: Filing, *, cancel_form: FilingCancelForm | Non
             "snapshot": filing_snapshot(filing=filing),
             "approved": approved,
             "has_changes": filing_has_changes(filing=filing),
+            "edit_label": filing_edit_label(filing=filing),
             "history": filer_history(obj=filing),
             "rejection": latest_rejection(obj=filing),
             "today": timezone.localdate().isoformat(),

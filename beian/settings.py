@@ -15,12 +15,17 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("BEIAN_VAR_DIR", default=str(BASE_DIR / "var")))
 
+# `.env` first, so that it can set every variable below, BEIAN_VAR_DIR included; the environment wins.
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
+# Folders under VAR_DIR are made when the portal starts (BeianConfig.ready), not here: reading the
+# settings writes nothing.
+VAR_DIR = Path(env.str("BEIAN_VAR_DIR", default=str(BASE_DIR / "var")))
+
+# Off unless set: a forgotten variable fails closed. The make targets and the test settings set DEBUG=1.
+DEBUG = env.bool("DEBUG", default=False)
 
 if DEBUG:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-never-used-with-debug-off")
@@ -28,7 +33,10 @@ else:
     # No default: a production process without a secret must not start.
     SECRET_KEY = env.str("SECRET_KEY", default="")
     if not SECRET_KEY:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off. For development, set DEBUG=1 in the environment "
+            "or in .env (the make targets do)."
+        )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -173,7 +181,6 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves from it once collected
 # Uploads are never served from a public media URL: a view checks permission.
 MEDIA_URL = "/media-not-public/"
 
@@ -232,8 +239,6 @@ else:
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = "file://" + str(CELERY_QUEUE_DIR / "results")
-    for folder in ("queue", "control", "results"):
-        (CELERY_QUEUE_DIR / folder).mkdir(parents=True, exist_ok=True)
 CELERY_RESULT_EXPIRES = 3600
 # Beat's schedule lives in code; each app adds its periodic jobs here.
 from celery.schedules import crontab  # noqa: E402

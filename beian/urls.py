@@ -61,6 +61,8 @@ urlpatterns = [
     path("filings/", include("algorithms.urls")),
     path("review/", include("review.urls")),
     path("messages/", review_views.notifications, name="notifications"),
+    path("messages/read/", review_views.notifications_read, name="notifications_read"),
+    path("messages/<id:pk>/read/", review_views.notification_read, name="notification_read"),
     path("announcements/", include("public_search.urls_announcements")),
     path("lists/", include("public_search.urls_lists")),
     path("", include("public_search.urls")),

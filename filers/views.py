@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
 from beian.concurrency import StaleEdit, version_parse
+from beian.http_cache import private_document
 from beian.portal_origin import request_origin
 from beian.regions import regions
 from beian.throttling import rate_limited
@@ -261,14 +262,12 @@ def entity_document(request, kind: str):
     }.get(kind)
     if render_pdf is None:
         raise Http404
-    pdf = render_pdf(entity=request.user.entity)
+    pdf = render_pdf(entity=request.user.entity)  # laid out once while the entity's data is unchanged
     names = {
         "commitment_letter": "算法备案承诺书.pdf",
         "responsibility_statement": "落实算法安全主体责任基本情况.pdf",
     }
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, names[kind])
-    return response
+    return private_document(request, pdf, content_type="application/pdf", filename=names[kind])
 
 
 @filer_required

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from beian.concurrency import version_bump, version_check
 from filers.models import Entity
-from review.deadlines import deadline_open
+from review.deadlines import deadline_open, deadlines_drop
 from review.models import DeadlineKind
 from review.services import row_lock, submission_perform, working_copy_edited
 from review.transitions import State
@@ -220,6 +220,7 @@ def product_delete(*, product: Product, actor, version: int | None = None) -> No
     version_check(product, version)
     _refuse_if_covered(product, _("产品“%(name)s”") % {"name": product.name})
     product_delete_check(product)
+    deadlines_drop(obj=product)  # a submitted product's review deadline leaves the queue with it
     product.delete()
 
 

@@ -7,18 +7,20 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_vary_headers
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from beian.http_cache import DATA_MAX_AGE, etag_of, public_cache, respond_conditionally
 from review.numbers import NUMBER_MAX_LENGTH
 
 from .forms import KIND_GENERATIVE, PublicFilingQuerySerializer, PublicListQuerySerializer
 from .models import PublicFiling
 from .pagination import COUNT_CAP, CappedPaginator
-from .services import number_check, public_changes, public_search
+from .services import QueryResults, number_check, public_changes, public_search
 
 
 class PublicFilingSerializer(serializers.ModelSerializer):
@@ -121,7 +123,9 @@ class PublicFilingListApi(APIView):
         params = query.validated_data
         if params["modified_since"] is not None:
             return self._sync(request, params["modified_since"], params["after_id"])
-        queryset = public_search(
+        # A search is not given validators: its answer depends on the whole table, which no cheap
+        # query summarises; a re-user keeping a copy syncs with modified_since instead.
+        results = public_search(
             q=params["q"],
             algo_type=params["type"],
             role=params["role"],
@@ -131,30 +135,52 @@ class PublicFilingListApi(APIView):
             sort=params["sort"],
         )
         paginator = SearchPagination()
-        page = paginator.paginate_queryset(queryset, request, view=self)
+        page = paginator.paginate_queryset(results, request, view=self)
         return paginator.get_paginated_response(
             PublicFilingSerializer(page, many=True, context={"request": request}).data
         )
 
-    def _sync(self, request, since: datetime, after_id: int | None) -> Response:
-        """PUB-02 open data: a page of filings changed since a moment, the next page by keyset."""
+    def _sync(self, request, since: datetime, after_id: int | None):
+        """PUB-02 open data: a page of filings changed since a moment, the next page by keyset.
+
+        Its validator (issue 17) is the page's ids and their last changes, and the capped count of what
+        follows: exactly what the answer is made of. A 304 saves the serialising."""
         size = PublicPagination().get_page_size(request)
         changes = public_changes(since=since, after_id=after_id)
-        rows = list(changes[: size + 1])
-        next_link = None
-        if len(rows) > size:
-            rows, last = rows[:size], rows[size - 1]
-            query = {"modified_since": last.changed_at.isoformat(), "after_id": last.pk}
-            if "page_size" in request.query_params:
-                query["page_size"] = size
-            next_link = request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
-        # The count of what is left from this point on, capped like a search's.
-        return _page_response(
-            CappedPaginator(changes, size),
-            next_link,
-            None,
-            PublicFilingSerializer(rows, many=True, context={"request": request}).data,
-        )
+        paginator = CappedPaginator(QueryResults(changes), size)
+        found = list(changes.defer("grams")[: size + 1])
+        count = paginator.shown_count  # counted once: the validator's and the answer's
+
+        def build() -> Response:
+            rows = found
+            next_link = None
+            if len(rows) > size:
+                rows, last = rows[:size], rows[size - 1]
+                query = {"modified_since": last.changed_at.isoformat(), "after_id": last.pk}
+                if "page_size" in request.query_params:
+                    query["page_size"] = size
+                next_link = request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
+            # The count of what is left from this point on, capped like a search's.
+            return _page_response(
+                paginator,
+                next_link,
+                None,
+                PublicFilingSerializer(rows, many=True, context={"request": request}).data,
+            )
+
+        parts = [(row.pk, row.changed_at.isoformat()) for row in found]
+        etag = etag_of("api-changes", request.get_full_path(), request.get_host(), parts, count)
+        return open_data_respond(request, build, etag=etag)
+
+
+def open_data_respond(request, build, *, etag: str, last_modified=None):
+    """Open data as JSON: conditional and kept by shared caches (issue 17). The browsable API's HTML
+    page (?format=api) is neither: it is made for a person trying the API in a browser."""
+    if request.accepted_renderer.format != "json":
+        return build()
+    response = respond_conditionally(request, build, etag=etag, last_modified=last_modified)
+    patch_vary_headers(response, ("Accept",))
+    return public_cache(response, DATA_MAX_AGE)
 
 
 class PublicFilingDetailApi(APIView):
@@ -164,8 +190,14 @@ class PublicFilingDetailApi(APIView):
 
     @extend_schema(responses=PublicFilingDetailSerializer)
     def get(self, request, pk: int):
-        record = get_object_or_404(PublicFiling, pk=pk)
-        return Response(PublicFilingDetailSerializer(record, context={"request": request}).data)
+        record = get_object_or_404(PublicFiling.objects.defer("grams"), pk=pk)
+
+        def build() -> Response:
+            return Response(PublicFilingDetailSerializer(record, context={"request": request}).data)
+
+        changed = record.changed_at.isoformat()
+        etag = etag_of("api-filing", record.pk, changed, record.state, request.get_host())
+        return open_data_respond(request, build, etag=etag, last_modified=record.changed_at)
 
 
 class PublicListApi(APIView):
@@ -196,18 +228,26 @@ class PublicListApi(APIView):
         ),
     )
     def get(self, request):
-        from .lists import list_queryset, list_rows_of
+        from .lists import list_queryset, list_rows_of, list_stamp
 
         query = PublicListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         period = query.validated_data["period"]
         generative = query.validated_data["kind"] == KIND_GENERATIVE
-        paginator = PublicPagination()
-        page = paginator.paginate_queryset(
-            list_queryset(period=period, generative=generative), request, view=self
-        )
-        first = (paginator.page.number - 1) * paginator.get_page_size(request) + 1
-        return paginator.get_paginated_response(list(list_rows_of(page, generative=generative, first=first)))
+        changed, count = list_stamp(period=period, generative=generative)
+
+        def build() -> Response:
+            paginator = PublicPagination()
+            page = paginator.paginate_queryset(
+                list_queryset(period=period, generative=generative), request, view=self
+            )
+            first = (paginator.page.number - 1) * paginator.get_page_size(request) + 1
+            rows = list(list_rows_of(page, generative=generative, first=first))
+            return paginator.get_paginated_response(rows)
+
+        stamp = changed.isoformat() if changed else ""
+        etag = etag_of("api-list", request.get_full_path(), request.get_host(), stamp, count)
+        return open_data_respond(request, build, etag=etag, last_modified=changed)
 
 
 class NumberQuerySerializer(serializers.Serializer):

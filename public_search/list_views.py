@@ -15,21 +15,23 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header, urlencode
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
+from beian.http_cache import DATA_MAX_AGE, etag_of, page_respond, public_cache, respond_conditionally
 from review.outbox import publish_on_commit
 
 from .forms import KIND_GENERATIVE, ListQueryForm
 from .lists import (
     FIRST_YEAR,
     list_columns,
-    list_count,
     list_csv,
     list_filename,
     list_pdf,
     list_queryset,
     list_rows_of,
+    list_stamp,
     list_title,
     period_normalise,
     period_parse,
@@ -85,28 +87,37 @@ def list_page(request):
         context["error"] = " ".join(message for messages in form.errors.values() for message in messages)
         return render(request, "public_search/lists.html", context, status=400)
     period = form.cleaned_data["period"] or period_normalise(text)
-    start, _end, label = period_parse(period)
-    page = Paginator(list_queryset(period=period, generative=generative), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = _query(period, generative)
-    context.update(
-        period=period,
-        # A <input type="month"> takes YYYY-MM only: a year shows as its January, and the title says 全年.
-        month_value=period if len(period) == 7 else f"{period}-01",
-        year=start.year,
-        is_year=len(period) == 4,
-        label=label,
-        title=list_title(label=label, generative=generative),
-        columns=list_columns(generative=generative),
-        page=page,
-        rows=list(list_rows_of(page.object_list, generative=generative, first=page.start_index())),
-        query=query,
-        year_query=_query(str(start.year), generative),
-        other_kind_query=_query(period, not generative),
-        background=_background(page.paginator.count),
-    )
-    return render(request, "public_search/lists.html", context)
+    changed, count = list_stamp(period=period, generative=generative)
+
+    def build():
+        start, _end, label = period_parse(period)
+        paginator = Paginator(list_queryset(period=period, generative=generative), PAGE_SIZE)
+        paginator.count = count  # counted with the validator: not counted twice
+        page = paginator.get_page(request.GET.get("page"))
+        query = _query(period, generative)
+        context.update(
+            period=period,
+            # A <input type="month"> takes YYYY-MM only: a year shows as its January, and the title says 全年.
+            month_value=period if len(period) == 7 else f"{period}-01",
+            year=start.year,
+            is_year=len(period) == 4,
+            label=label,
+            title=list_title(label=label, generative=generative),
+            columns=list_columns(generative=generative),
+            page=page,
+            rows=list(list_rows_of(page.object_list, generative=generative, first=page.start_index())),
+            query=query,
+            year_query=_query(str(start.year), generative),
+            other_kind_query=_query(period, not generative),
+            background=_background(page.paginator.count),
+        )
+        return render(request, "public_search/lists.html", context)
+
+    # Issue 17: a reader revalidating a page of a list that has not changed gets 304, nothing rendered.
+    stamp = changed.isoformat() if changed else ""
+    # Which downloads the worker makes follows from the count and the limits: the page says so.
+    parts = (period, generative, request.GET.get("page", ""), stamp, count, _background(count))
+    return page_respond(request, build, "list", *parts)
 
 
 def _attachment(content: bytes, *, fmt: str, filename: str) -> HttpResponse:
@@ -115,9 +126,9 @@ def _attachment(content: bytes, *, fmt: str, filename: str) -> HttpResponse:
     return response
 
 
-def _export_for(*, period: str, generative: bool, fmt: str) -> ListExport:
-    """An export of this list still being made, or made since its filings last changed; else a new one.
-    So a reader who clicks twice, or many readers of the same year, start one task, not many."""
+def _export_reusable(*, period: str, generative: bool, fmt: str) -> ListExport | None:
+    """An export of this list still being made, or made since its filings last changed; None if there
+    is none. Reads only: a GET may ask it."""
     now = timezone.now()
     key = {"period": period, "generative": generative, "fmt": fmt}
     changed = list_queryset(period=period, generative=generative).aggregate(at=Max("changed_at"))["at"]
@@ -129,29 +140,68 @@ def _export_for(*, period: str, generative: bool, fmt: str) -> ListExport:
                 return export
         elif export.created_at >= now - STALE_AFTER:
             return export
+    return None
+
+
+def _export_start(*, period: str, generative: bool, fmt: str) -> ListExport:
+    """The reusable export of this list, else a new one with its task enqueued. So a reader who clicks
+    twice, or many readers of the same year, start one task, not many."""
+    export = _export_reusable(period=period, generative=generative, fmt=fmt)
+    if export is not None:
+        return export
     with transaction.atomic():
-        export = ListExport.objects.create(**key)
+        export = ListExport.objects.create(period=period, generative=generative, fmt=fmt)
         # A lost message leaves the export pending: after STALE_AFTER the next request starts another.
         publish_on_commit(list_export_task, export.pk)
     return export
 
 
-@require_GET
+@require_http_methods(["GET", "HEAD", "POST"])
 def list_download(request, fmt: str):
-    """The list as CSV or PDF: directly when short, else through a ListExport made by the worker."""
+    """The list as CSV or PDF: directly when short, else through a ListExport made by the worker.
+
+    A GET changes nothing: for a long list it leads to the export already made (or being made), or
+    shows a page whose button POSTs here to start one (issue 14)."""
     if fmt not in CONTENT_TYPES:
         raise Http404
-    form = ListQueryForm(request.GET)
+    form = ListQueryForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid() or not form.cleaned_data["period"]:
         # The page says what is wrong with the period or the kind.
-        return redirect(f"{reverse('lists:page')}?{request.GET.urlencode()}")
+        return redirect(f"{reverse('lists:page')}?{form.data.urlencode()}")
     period, generative = form.cleaned_data["period"], form.generative
     filename = list_filename(period=period, generative=generative, fmt=fmt)
-    if list_count(period=period, generative=generative) <= _limit(fmt):
+    changed, count = list_stamp(period=period, generative=generative)
+    if count <= _limit(fmt):
         make = list_pdf if fmt == "pdf" else list_csv
-        return _attachment(make(period=period, generative=generative), fmt=fmt, filename=filename)
-    export = _export_for(period=period, generative=generative, fmt=fmt)
-    return redirect("lists:export", pk=export.pk)
+
+        def build():
+            return _attachment(make(period=period, generative=generative), fmt=fmt, filename=filename)
+
+        # Issue 17: the same file while none of its filings changed: a 304 makes nothing.
+        stamp = changed.isoformat() if changed else ""
+        etag = etag_of("list-download", period, generative, fmt, stamp, count)
+        response = respond_conditionally(request, build, etag=etag, last_modified=changed)
+        return public_cache(response, DATA_MAX_AGE)
+    # Issue 14: a GET changes nothing; only the page's 开始生成 (a POST) makes the export.
+    if request.method == "POST":
+        export = _export_start(period=period, generative=generative, fmt=fmt)
+        return redirect("lists:export", pk=export.pk)
+    export = _export_reusable(period=period, generative=generative, fmt=fmt)
+    if export is not None:
+        return redirect("lists:export", pk=export.pk)
+    _start, _end, label = period_parse(period)
+    context = {
+        "title": list_title(label=label, generative=generative),
+        "fmt": fmt,
+        "count": count,
+        "period": period,
+        "generative": generative,
+        "kind_generative": KIND_GENERATIVE,
+        "query": _query(period, generative),
+    }
+    response = render(request, "public_search/list_export_start.html", context)
+    add_never_cache_headers(response)  # it holds the reader's CSRF token
+    return response
 
 
 @require_GET
@@ -164,6 +214,7 @@ def list_export_status(request, pk: int):
         "title": list_title(label=label, generative=export.generative),
         "filename": list_filename(period=export.period, generative=export.generative, fmt=export.fmt),
         "query": _query(export.period, export.generative),
+        "kind_generative": KIND_GENERATIVE,
     }
     return render(request, "public_search/list_export.html", context)
 

@@ -20,10 +20,10 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, Max, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -191,6 +191,16 @@ def list_rows(*, period: str, generative: bool) -> list[dict]:
 
 def list_count(*, period: str, generative: bool) -> int:
     return list_queryset(period=period, generative=generative).count()
+
+
+def list_stamp(*, period: str, generative: bool) -> tuple[datetime | None, int]:
+    """(the last change of any of the period's filings, how many there are): what the list's pages,
+    downloads and open data are a function of, for their validators (issue 17). A filing leaving the
+    list changes the count; one joining or changing, the time."""
+    stamp = list_queryset(period=period, generative=generative).aggregate(
+        changed=Max("changed_at"), count=Count("pk")
+    )
+    return stamp["changed"], stamp["count"]
 
 
 def _rows_reporting(*, period: str, generative: bool, progress: Progress | None, upto: int) -> Iterator[dict]:

@@ -7,19 +7,20 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
-from .services import PostingSearch
+from .services import SearchResults
 
 COUNT_CAP = 1000
 
 
 class CappedPaginator(Paginator):
-    """Counts at most COUNT_CAP + 1 matches, once per page (the ordering plays no part in a count)."""
+    """Pages SearchResults (public_search's, or QueryResults of any query of the public table), counting
+    at most COUNT_CAP + 1 matches, once per page."""
+
+    object_list: SearchResults
 
     @cached_property
     def count(self) -> int:
-        if isinstance(self.object_list, PostingSearch):
-            return self.object_list.count(cap=COUNT_CAP + 1)
-        return self.object_list.order_by()[: COUNT_CAP + 1].count()
+        return self.object_list.count(cap=COUNT_CAP + 1)
 
     @property
     def capped(self) -> bool:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import re
+from abc import ABC, abstractmethod
+from datetime import date
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from algorithms import declarations
 from algorithms.models import AlgorithmType, Filing, Role
+from beian.input_fields import FIRST_YEAR, last_year
 from review.diff import revision_diff
 from review.models import ReviewEvent
 from review.numbers import number_parse
@@ -20,6 +24,8 @@ from review.selectors import review_history
 from review.transitions import Action, State
 
 from .models import PublicFiling, PublicGram, PublicState
+
+logger = logging.getLogger(__name__)
 
 _SEPARATORS = re.compile(r"[\s\u3000]+")
 
@@ -239,8 +245,51 @@ def _gram_filter(queryset: QuerySet, grams: list[str]) -> QuerySet:
     return queryset.alias(gram_array=array).filter(gram_array__contains=grams)
 
 
-class PostingSearch:
-    """A name search read off the posting lists, newest first (PUB-01, PUB-02), for the paginator.
+class SearchResults(ABC):
+    """What public_search() returns, however it searched (PUB-01, PUB-02): the matching filings in order,
+    counted up to a cap and read a slice at a time. The search page's and the open-data API's paginators
+    (pagination.CappedPaginator) take it as their object list without asking which search made it.
+
+    It has no len(): a count is a query, asked for with its cap."""
+
+    @abstractmethod
+    def count(self, cap: int | None = None) -> int:
+        """How many filings match, counting at most `cap` of them (None: every one)."""
+
+    @abstractmethod
+    def records(self, start: int, stop: int | None) -> list[PublicFiling]:
+        """The matching filings from `start` up to `stop` (None: to the end), in order."""
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            if index.step not in (None, 1):
+                raise ValueError("search results are read in order, without a step")
+            return self.records(index.start or 0, index.stop)
+        found = self.records(index, index + 1)
+        if not found:
+            raise IndexError(index)
+        return found[0]
+
+    def __iter__(self):
+        return iter(self.records(0, None))
+
+
+class QueryResults(SearchResults):
+    """A search answered by one query of the public table: a number, filters, or no query at all."""
+
+    def __init__(self, queryset: QuerySet[PublicFiling]):
+        self.queryset = queryset
+
+    def count(self, cap: int | None = None) -> int:
+        counted = self.queryset.order_by()  # the ordering plays no part in a count
+        return counted[:cap].count() if cap is not None else counted.count()
+
+    def records(self, start: int, stop: int | None) -> list[PublicFiling]:
+        return list(self.queryset[start:stop])
+
+
+class PostingSearch(SearchResults):
+    """A name search read off the posting lists, newest first (PUB-01, PUB-02).
 
     Up to GRAM_MAX characters the query is itself a gram: its posting list, in date order, is the answer.
     Longer queries read the posting list of their rarest run of GRAM_MAX characters newest first, joined
@@ -310,16 +359,7 @@ class PostingSearch:
         postings = self._postings()
         return len(self.exact) + (postings[:cap].count() if cap else postings.count())
 
-    def __len__(self) -> int:
-        return self.count()
-
-    def __iter__(self):
-        return iter(self[0:None])
-
-    def __getitem__(self, index):
-        if not isinstance(index, slice):
-            return self[index : index + 1][0]
-        start, stop = index.start or 0, index.stop
+    def records(self, start: int, stop: int | None) -> list[PublicFiling]:
         exact = self.exact[start:stop]
         rest_start = max(0, start - len(self.exact))
         rest_stop = None if stop is None else max(0, stop - len(self.exact))
@@ -342,17 +382,17 @@ def public_search(
     state: str = "",
     year: int | None = None,
     sort: str = "relevance",
-):
+) -> SearchResults:
     """PUB-01: a filing number finds that filing exactly; anything else is a partial name match.
 
     A name query without filters reads the posting lists (PostingSearch); with filters it intersects
-    the gram index with them. Both give the newest filings first.
+    the gram index with them (QueryResults). Both give the newest filings first.
     """
     queryset = PublicFiling.objects.all()
     q = (q or "").strip()
     parsed = number_parse(q)
     if parsed.digits:
-        return queryset.filter(number=parsed.digits)
+        return QueryResults(queryset.filter(number=parsed.digits))
     filtered = any((algo_type, role, province, state, year))
     if q and query_grams(q) and not filtered:
         return PostingSearch(q, relevance=sort != "date")
@@ -375,8 +415,30 @@ def public_search(
         exact = Case(
             When(Q(entity_name=q) | Q(name=q), then=Value(0)), default=Value(1), output_field=IntegerField()
         )
-        return queryset.annotate(relevance=exact).order_by("relevance", "-approved_on", "-filing_id")
-    return queryset.order_by("-approved_on", "-filing_id")
+        return QueryResults(
+            queryset.annotate(relevance=exact).order_by("relevance", "-approved_on", "-filing_id")
+        )
+    return QueryResults(queryset.order_by("-approved_on", "-filing_id"))
+
+
+def published_years() -> list[int]:
+    """The years the search's 备案年份 filter offers (PUB-02), newest first: each year in which a filing
+    now public was first approved, and this year. Only years a filter may name (FIRST_YEAR to next year)
+    are asked, each as one probe of the approved_on index, all in one query: no scan of the table."""
+    candidates = range(FIRST_YEAR, last_year() + 1)
+    probes = {
+        f"y{year}": Exists(
+            PublicFiling.objects.filter(
+                approved_on__gte=date(year, 1, 1), approved_on__lt=date(year + 1, 1, 1)
+            )
+        )
+        for year in candidates
+    }
+    # No row at all: nothing is public, so no year has a filing.
+    found = PublicFiling.objects.order_by().annotate(**probes).values(*probes).first() or {}
+    return sorted(
+        {year for year in candidates if found.get(f"y{year}")} | {timezone.localdate().year}, reverse=True
+    )
 
 
 def public_changes(*, since, after_id: int | None = None) -> QuerySet[PublicFiling]:
@@ -388,15 +450,32 @@ def public_changes(*, since, after_id: int | None = None) -> QuerySet[PublicFili
     return changes.order_by("changed_at", "filing_id")
 
 
+# The home page's counts are up to this old: counting a million filings by type costs a scan of the
+# table (issue 17), and nobody needs the count of the last minute.
+TYPE_COUNTS_SECONDS = 60
+_TYPE_COUNTS_KEY = "public:type_counts"
+
+
 def type_counts() -> list[tuple[str, str, int]]:
-    """Filings in force by type, for the home page."""
+    """Filings in force by type, for the home page: counted at most once a minute."""
+    from django.core.cache import cache
     from django.db.models import Count
 
-    counts = dict(
-        PublicFiling.objects.filter(state=PublicState.APPROVED)
-        .values_list("algo_type")
-        .annotate(n=Count("pk"))
-    )
+    try:
+        counts = cache.get(_TYPE_COUNTS_KEY)
+    except Exception:  # a cache that is down costs a count, never the page
+        logger.warning("cache unavailable for the home page's counts", exc_info=True)
+        counts = None
+    if counts is None:
+        counts = dict(
+            PublicFiling.objects.filter(state=PublicState.APPROVED)
+            .values_list("algo_type")
+            .annotate(n=Count("pk"))
+        )
+        try:
+            cache.set(_TYPE_COUNTS_KEY, counts, TYPE_COUNTS_SECONDS)
+        except Exception:
+            logger.warning("cache unavailable for the home page's counts", exc_info=True)
     return [(code, label, counts.get(code, 0)) for code, label in AlgorithmType.choices]
 
 

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import translation
 from django.utils.html import escape
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from algorithms.models import AlgorithmType, Role
-from beian.input_fields import FIRST_YEAR
+from beian.http_cache import (
+    IMAGE_MAX_AGE,
+    QR_MAX_AGE,
+    etag_of,
+    page_respond,
+    public_cache,
+    respond_conditionally,
+)
 from beian.regions import provinces
 from beian.throttling import rate_limited
 
 from .forms import NumberCheckForm, PublicSearchForm
 from .models import PublicFiling, PublicState
 from .pagination import CappedPaginator
-from .services import history_display, number_check, public_search, type_counts
+from .services import history_display, number_check, public_search, published_years, type_counts
 
 PAGE_SIZE = 20
 BADGE_FONTS = "Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif"
@@ -44,7 +51,7 @@ def search(request):
         "roles": Role.choices,
         "provinces": provinces(),
         "states": PublicState.choices,
-        "years": range(timezone.localdate().year, FIRST_YEAR - 1, -1),
+        "years": published_years(),
     }
     if not form.is_valid():
         return render(request, "public_search/search.html", {**context, "searched": False}, status=400)
@@ -67,60 +74,82 @@ def search(request):
 
 
 def filing_page(request, pk: int):
-    """PUB-03: a filing's stable public page: approved 拟公示内容, number, entity, products, history."""
-    record = get_object_or_404(PublicFiling, pk=pk)
-    url = request.build_absolute_uri(reverse("public_search:filing", args=[pk]))
-    snippet = (
-        f'<a href="{escape(url)}" target="_blank" rel="noopener">{escape(record.display_number)}</a>'
-        if record.number
-        else ""
-    )
-    return render(
-        request,
-        "public_search/filing.html",
-        {
-            "record": record,
-            "history": history_display(record.history),
-            "url": url,
-            "snippet": snippet,
-            "type_label": dict(AlgorithmType.choices).get(record.algo_type, ""),
-            "role_label": dict(Role.choices).get(record.role, ""),
-        },
-    )
+    """PUB-03: a filing's stable public page: approved 拟公示内容, number, entity, products, history.
+
+    One query; its ETag (issue 17) is the record's last change, so a reader's revalidation is a 304
+    without rendering."""
+    record = get_object_or_404(PublicFiling.objects.defer("grams"), pk=pk)
+
+    def build():
+        url = request.build_absolute_uri(reverse("public_search:filing", args=[pk]))
+        snippet = (
+            f'<a href="{escape(url)}" target="_blank" rel="noopener">{escape(record.display_number)}</a>'
+            if record.number
+            else ""
+        )
+        return render(
+            request,
+            "public_search/filing.html",
+            {
+                "record": record,
+                "history": history_display(record.history),
+                "url": url,
+                "snippet": snippet,
+                "type_label": dict(AlgorithmType.choices).get(record.algo_type, ""),
+                "role_label": dict(Role.choices).get(record.role, ""),
+            },
+        )
+
+    return page_respond(request, build, "filing", record.pk, record.changed_at.isoformat(), record.state)
 
 
-@cache_control(public=True, max_age=3600)
 def filing_badge(request, pk: int):
-    """A badge (SVG) filers can put beside their number, linking to the public page."""
-    record = get_object_or_404(PublicFiling, pk=pk)
-    label = "算法备案" if record.state == PublicState.APPROVED else dict(PublicState.choices)[record.state]
-    number = record.display_number or "—"
-    colour = {"approved": "#1e7a3c", "cancelled": "#52606d", "revoked": "#b3261e"}[record.state]
-    # Width from the glyphs: a CJK character is about 13 px at this size, a digit about 7.5 px.
-    left = 72
-    right = int(sum(13 if ord(ch) > 0x2E80 else 7.5 for ch in number)) + 20
-    svg = f"""<svg xmlns="http://www.w3.org/2000/svg" width="{left + right}" height="24" role="img"
+    """A badge (SVG) filers can put beside their number, linking to the public page.
+
+    第二十六条 has every provider show it on its own app or site, so each impression is a request: a shared
+    cache may keep it for IMAGE_MAX_AGE and revalidate it with its ETag (issue 17). It is drawn in Chinese,
+    the language of the number, whatever the reader's, so that every reader can share one copy."""
+    record = get_object_or_404(PublicFiling.objects.only("number", "state", "changed_at"), pk=pk)
+
+    def build():
+        with translation.override(settings.LANGUAGE_CODE):
+            state = str(dict(PublicState.choices)[record.state])
+        label = "算法备案" if record.state == PublicState.APPROVED else state
+        number = record.display_number or "—"
+        colour = {"approved": "#1e7a3c", "cancelled": "#52606d", "revoked": "#b3261e"}[record.state]
+        # Width from the glyphs: a CJK character is about 13 px at this size, a digit about 7.5 px.
+        left = 72
+        right = int(sum(13 if ord(ch) > 0x2E80 else 7.5 for ch in number)) + 20
+        svg = f"""<svg xmlns="http://www.w3.org/2000/svg" width="{left + right}" height="24" role="img"
  aria-label="{escape(label)}：{escape(number)}"><title>{escape(label)}：{escape(number)}</title>
 <rect width="{left}" height="24" fill="{colour}"/>
 <rect x="{left}" width="{right}" height="24" fill="#0f4c9c"/>
 <g fill="#fff" font-family="{BADGE_FONTS}" font-size="13">
 <text x="{left / 2}" y="16.5" text-anchor="middle">{escape(label)}</text>
 <text x="{left + right / 2}" y="16.5" text-anchor="middle">{escape(number)}</text></g></svg>"""
-    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+        return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+
+    etag = etag_of("badge", record.pk, record.changed_at.isoformat(), record.state, record.number)
+    response = respond_conditionally(request, build, etag=etag, last_modified=record.changed_at)
+    return public_cache(response, IMAGE_MAX_AGE)
 
 
-@cache_control(public=True, max_age=86400)
 def filing_qr(request, pk: int):
-    """A QR code (SVG) of the public page's stable address."""
+    """A QR code (SVG) of the public page's stable address: the same image as long as the page exists."""
     import io
 
-    import segno
-
-    get_object_or_404(PublicFiling, pk=pk)
+    if not PublicFiling.objects.filter(pk=pk).exists():
+        raise Http404
     url = request.build_absolute_uri(reverse("public_search:filing", args=[pk]))
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", scale=4, border=2, title="备案公示页面二维码")
-    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+
+    def build():
+        import segno
+
+        buffer = io.BytesIO()
+        segno.make(url, error="m").save(buffer, kind="svg", scale=4, border=2, title="备案公示页面二维码")
+        return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+
+    return public_cache(respond_conditionally(request, build, etag=etag_of("qr", url)), QR_MAX_AGE)
 
 
 @rate_limited("number_check")

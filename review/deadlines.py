@@ -73,6 +73,17 @@ def deadlines_rescope(*, owner_entity_id: int, region_code: str) -> int:
     return moved
 
 
+def deadlines_drop(*, obj) -> int:
+    """Delete every deadline of an object about to be deleted (a product withdrawn while it waited).
+
+    A deadline never outlives its subject, so the queue counts open deadlines by kind alone, without
+    joining each kind's whole table (issue 17). Returns how many were deleted."""
+    deleted, _by_model = Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+    ).delete()
+    return deleted
+
+
 def deadline_meet(*, obj, kinds: tuple[str, ...]) -> int:
     """Close the open deadlines of these kinds on `obj`."""
     return Deadline.objects.filter(

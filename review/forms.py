@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from beian.input_fields import IdField
 from beian.regions import province_parse
 
 from .registry import kind_for, kinds
@@ -56,3 +57,9 @@ class ReviewActForm(forms.Form):
         from django.contrib.auth import get_user_model
 
         return get_user_model()._default_manager.none()
+
+
+class NotificationsReadForm(forms.Form):
+    """全部标为已读: the newest message the list showed; the ones after it stay unread."""
+
+    up_to = IdField(label=_("消息"), required=False)

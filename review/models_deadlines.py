@@ -58,6 +58,13 @@ class Deadline(models.Model):
         indexes = [
             models.Index(fields=["kind", "met_at", "due_on"], name="deadline_open_due"),
             models.Index(fields=["content_type", "object_id"], name="deadline_subject"),
+            # The reviewers' queue in its own order (review_queue), open review deadlines only: a page is
+            # the first 25 entries, however long the backlog (issue 17: 50,000 waiting sorted took 34 ms).
+            models.Index(
+                fields=["due_on", "starts_on", "id"],
+                name="deadline_review_queue",
+                condition=models.Q(kind="review", met_at__isnull=True),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from beian.portal_origin import request_origin
 
 from .models import Notification
@@ -30,3 +32,15 @@ def unread_count(user) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(user=user, read_at=None).count()
+
+
+def notifications_mark_read(*, user, pk: int | None = None, up_to: int | None = None) -> int:
+    """Mark the user's unread messages read: the one `pk`, or every one up to `up_to` (the newest the
+    reader was shown, so that one arriving meanwhile stays unread), or all. Another user's message is
+    never touched. Returns how many were marked."""
+    unread = Notification.objects.filter(user=user, read_at=None)
+    if pk is not None:
+        unread = unread.filter(pk=pk)
+    if up_to is not None:
+        unread = unread.filter(pk__lte=up_to)
+    return unread.update(read_at=timezone.now())

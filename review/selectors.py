@@ -100,6 +100,12 @@ def review_queue(
     selected = [kind_for(kind)] if kind and kind_for(kind) else kinds()
     by_kind = Q()
     for k in selected:
+        of_kind = Q(content_type=ContentType.objects.get_for_model(k.model))
+        if not (state or mine or algo_type):
+            # Every open deadline's subject exists (deadlines_drop): no need to join the kind's table,
+            # which would read all its rows (a million filings) to find the few waiting (issue 17).
+            by_kind |= of_kind
+            continue
         subjects = k.model._default_manager.all()
         if state:
             subjects = subjects.filter(state=state)
@@ -109,9 +115,7 @@ def review_queue(
             if not hasattr(k.model, "algo_type"):
                 continue
             subjects = subjects.filter(algo_type=algo_type)
-        by_kind |= Q(
-            content_type=ContentType.objects.get_for_model(k.model), object_id__in=subjects.values("pk")
-        )
+        by_kind |= of_kind & Q(object_id__in=subjects.values("pk"))
     if not by_kind:
         return queryset.none()
     # Due dates first (nearest first); deadlines in a year the calendar does not know come last, flagged.

@@ -7,17 +7,25 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from beian.regions import provinces, region_name
 
 from .deadlines import deadlines_of, working_days_left
 from .diff import labelled, revision_diff
-from .forms import REASON_MAX, QueueFilterForm, ReviewActForm, queue_algo_type_choices, queue_state_choices
+from .forms import (
+    REASON_MAX,
+    NotificationsReadForm,
+    QueueFilterForm,
+    ReviewActForm,
+    queue_algo_type_choices,
+    queue_state_choices,
+)
 from .models import Deadline, Notification
+from .notifications import notifications_mark_read
 from .registry import kind_of, kinds
 from .selectors import (
     WAITING,
@@ -156,8 +164,36 @@ def act(request, key: str, pk: int):
 
 
 @login_required
+@require_GET
 def notifications(request):
-    """消息: the signed-in user's messages; opening the list marks them read."""
+    """消息: the signed-in user's messages. Reading the list changes nothing (issue 14): a message is
+    marked read by its 标为已读 button, by opening its link, or by 全部标为已读 (POSTs below)."""
     items = list(Notification.objects.filter(user=request.user)[:100])
-    Notification.objects.filter(user=request.user, read_at=None).update(read_at=timezone.now())
-    return render(request, "review/notifications.html", {"items": items})
+    newest = max((n.pk for n in items), default=None)
+    unread = any(n.read_at is None for n in items)
+    return render(request, "review/notifications.html", {"items": items, "newest": newest, "unread": unread})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    """全部标为已读: the messages up to the newest the list showed (`up_to`), or all."""
+    form = NotificationsReadForm(request.POST)
+    if form.is_valid():
+        notifications_mark_read(user=request.user, up_to=form.cleaned_data["up_to"])
+    else:
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+    return redirect("notifications")
+
+
+@login_required
+@require_POST
+def notification_read(request, pk: int):
+    """标为已读, or opening a message's link (`open`): marks the user's own message read, then goes to
+    its link or back to the list. Another user's message is not found."""
+    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    notifications_mark_read(user=request.user, pk=notification.pk)
+    target = notification.url
+    if request.POST.get("open") and target and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+        return redirect(target)
+    return redirect("notifications")

@@ -414,8 +414,18 @@ def test_pub_05_large_period_is_made_by_the_worker(
     publish("云帆检索算法", entity_name="上海云帆信息公司", algo_type="04", approved_on=date(2026, 7, 9))
     publish("星河排序算法", algo_type="03", approved_on=date(2026, 11, 30))
 
+    # Issue 14: the GET changes nothing; it shows the button that starts the export (a POST).
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client.get(reverse("lists:download", args=[fmt]), {"period": "2026"})
+        start = client.get(reverse("lists:download", args=[fmt]), {"period": "2026"})
+    assert start.status_code == 200 and not callbacks and not ListExport.objects.exists()
+    assert (
+        '<form method="post" action="{}"'.format(reverse("lists:download", args=[fmt]))
+        in start.content.decode()
+    )
+    assert "清单共 3 项" in start.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(reverse("lists:download", args=[fmt]), {"period": "2026"})
 
     export = ListExport.objects.get()
     assert len(callbacks) == 1  # the task is sent once the export is committed
@@ -438,10 +448,13 @@ def test_pub_05_large_period_is_made_by_the_worker(
     else:
         assert content.startswith(b"%PDF-")
 
-    # The same list again, nothing having changed: the finished export is reused, no second task.
+    # The same list again, nothing having changed: the finished export is reused, no second task; the
+    # GET leads straight to it.
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        again = client.get(reverse("lists:download", args=[fmt]), {"period": "2026"})
-    assert again["Location"] == response["Location"] and not callbacks
+        again = client.post(reverse("lists:download", args=[fmt]), {"period": "2026"})
+        found = client.get(reverse("lists:download", args=[fmt]), {"period": "2026"})
+    assert again["Location"] == response["Location"] == found["Location"] and not callbacks
+    assert ListExport.objects.count() == 1
 
 
 def test_pub_05_export_is_made_again_after_a_filing_changes(
@@ -451,16 +464,68 @@ def test_pub_05_export_is_made_again_after_a_filing_changes(
     publish("星河推荐算法")
     changed = publish("云帆检索算法", algo_type="04")
     with django_capture_on_commit_callbacks(execute=True):
-        client.get(reverse("lists:download", args=["csv"]), {"period": "2026-11"})
+        client.post(reverse("lists:download", args=["csv"]), {"period": "2026-11"})
     PublicFiling.objects.filter(pk=changed.pk).update(
         state="cancelled", remark="已注销", changed_at=timezone.now() + timedelta(seconds=1)
     )
+    # The finished export is out of date: a GET no longer leads to it, and makes nothing.
+    stale = client.get(reverse("lists:download", args=["csv"]), {"period": "2026-11"})
+    assert stale.status_code == 200 and ListExport.objects.count() == 1
     with django_capture_on_commit_callbacks(execute=True):
-        client.get(reverse("lists:download", args=["csv"]), {"period": "2026-11"})
+        client.post(reverse("lists:download", args=["csv"]), {"period": "2026-11"})
 
     newest = ListExport.objects.order_by("-pk").first()
     assert ListExport.objects.count() == 2
     assert "已注销" in newest.file.open("rb").read().decode("utf-8-sig")
+
+
+def test_issue_14_a_get_of_a_long_list_makes_no_export(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
+    """GETs change nothing: every GET of the downloads and the export pages, well-formed or not, leaves the
+    exports as they were and enqueues nothing; only the POST starts an export."""
+    monkeypatch.setattr(list_views, "LIST_SYNC_LIMIT", 1)
+    publish("星河推荐算法")
+    publish("云帆检索算法", algo_type="04")
+    failed = ListExport.objects.create(period="2026-11", fmt="pdf", status=ListExport.Status.FAILED)
+    before = ListExport.objects.count()
+    queries = [
+        ("csv", {"period": "2026-11"}),
+        ("pdf", {"period": "2026-11", "kind": "generative"}),
+        ("pdf", {"period": "2026"}),
+        ("csv", {"period": "2026-13"}),
+        ("csv", {"period": "2026-11", "kind": "nonsense"}),
+        ("csv", {}),
+    ]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        for fmt, query in queries:
+            response = client.get(reverse("lists:download", args=[fmt]), query)
+            assert response.status_code in (200, 302), (fmt, query, response.status_code)
+        failed_page = client.get(reverse("lists:export", args=[failed.pk]))
+        client.get(reverse("lists:export_file", args=[failed.pk]))
+    assert ListExport.objects.count() == before and not callbacks
+
+    # The failed export's page offers to make it again with a POST, not a link.
+    html = failed_page.content.decode()
+    assert (
+        "重新生成" in html
+        and f'<form method="post" action="{reverse("lists:download", args=["pdf"])}"' in html
+    )
+
+    # A malformed POST is refused like the GET (back to the page, or 404), and makes nothing either.
+    for fmt, body in (
+        ("csv", {"period": "2026-13"}),
+        ("csv", {"period": "x" * 500}),
+        ("xlsx", {"period": "2026"}),
+    ):
+        response = client.post(reverse("lists:download", args=[fmt]), body)
+        assert response.status_code in (302, 404)
+    assert ListExport.objects.count() == before
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        started = client.post(reverse("lists:download", args=["pdf"]), {"period": "2026-11"})
+    assert ListExport.objects.count() == before + 1 and len(callbacks) == 1
+    assert started["Location"] == reverse("lists:export", args=[ListExport.objects.latest("pk").pk])
 
 
 def test_pub_05_export_page_shows_progress_and_refreshes(client):

@@ -90,6 +90,7 @@ from filers import documents as filers_documents
 from filers.models import User
 from public_search.models_announcements import Announcement
 from public_search.models_lists import ListExport
+from review.models import Notification
 from review.services import transition_perform
 from review.transitions import Action, State
 
@@ -363,7 +364,13 @@ MATRIX: list[Row] = [
     Row("announcements:detail", READ, everyone(NOT_FOUND), ids={"pk": "announcement_draft"}, variant="draft"),
     *rows("announcements:feed", everyone(ok(200))),
     *rows("lists:page", everyone(ok(200))),
-    *rows("lists:download", everyone(ok(200)), args={"fmt": "csv"}, query={"period": "2026"}),
+    *rows(
+        "lists:download",
+        everyone(ok(200)),
+        {"POST": everyone(ALLOWED)},  # issue 14: a long list's export is started by a POST
+        args={"fmt": "csv"},
+        query={"period": "2026"},
+    ),
     *rows("lists:export", everyone(ok(200)), ids={"pk": "export"}),
     *rows("lists:export_file", everyone(ok(302)), ids={"pk": "export"}),  # not finished: its progress page
     *rows("schema", everyone(ok(200))),
@@ -395,6 +402,14 @@ MATRIX: list[Row] = [
     *rows("filers:regions", everyone(ok(200))),
     *rows("filers:workspace", signed_in(ok(200))),
     *rows("notifications", signed_in(ok(200))),
+    # Issue 14: messages are marked read by POST, each user only its own.
+    *rows("notifications_read", signed_in(METHOD), {"POST": signed_in(ALLOWED, filer_a=DONE)}),
+    *rows(
+        "notification_read",
+        signed_in(METHOD),
+        {"POST": everyone(NOT_FOUND, anonymous=LOGIN, filer_a=DONE)},
+        ids={"pk": "notification"},
+    ),
     # The admin's own sign-in page (wrapped in the login rate limit, so it is a route of ours): a
     # signed-in administrator is sent on to the admin.
     *rows("admin/login/", everyone(ok(200), administrator=ok(302)), {"POST": everyone(ALLOWED)}),
@@ -669,6 +684,9 @@ def _build(media_root: str) -> World:
         ),
         "announcement_draft": Announcement.objects.create(title="尚未发布的公告", body="草稿。"),
         "export": ListExport.objects.create(period="2026", fmt="csv"),
+        "notification": Notification.objects.create(
+            user=filer_a, title="您的备案已通过审核", url="/filings/"
+        ),
     }
     # One session and one API token per role, made once: a case that logs out is rolled back.
     sessions, tokens = {}, {}

@@ -248,7 +248,8 @@ def test_pub_05_a_long_list_is_made_by_the_worker_and_offered_when_ready(
     page, filings, monkeypatch, tmp_path
 ):
     """PUB-05: over LIST_SYNC_LIMIT the page says the files are made in the background; 下载 CSV / PDF
-    lead to the export's page, which (Celery eager) is done: 已生成, 共 3 项, and the download works."""
+    lead to a page whose 开始生成 (a POST: issue 14, a GET changes nothing) starts the export and leads to
+    its page, which (Celery eager) is done: 已生成, 共 3 项, and the download works."""
     monkeypatch.setattr(list_views, "LIST_SYNC_LIMIT", 1)
     monkeypatch.setattr(list_views, "PDF_SYNC_LIMIT", 1)
     page.goto("/lists/")
@@ -257,6 +258,10 @@ def test_pub_05_a_long_list_is_made_by_the_worker_and_offered_when_ready(
     for fmt in ("csv", "pdf"):
         page.goto("/lists/")
         page.get_by_role("link", name=f"下载 {fmt.upper()}").click()
+        page.wait_for_url(re.compile(rf"/lists/download/{fmt}/\?period="))
+        expect(page.get_by_role("main")).to_contain_text("清单共 3 项，较长，文件将在后台生成，并显示进度。")
+        assert ListExport.objects.filter(fmt=fmt).count() == 0  # the GET made nothing
+        page.get_by_role("button", name="开始生成").click()
         page.wait_for_url(re.compile(r"/lists/exports/\d+/$"))
         filename = f"{_label()}算法备案清单.{fmt}"
         expect(page.get_by_role("heading", level=1)).to_have_text(f"{_label()} 算法备案清单（{fmt.upper()}）")
@@ -276,7 +281,7 @@ def test_pub_05_a_long_list_is_made_by_the_worker_and_offered_when_ready(
             assert NUMBER.search(flat)
     assert ListExport.objects.filter(status=ListExport.Status.DONE).count() == 2
 
-    # A second click reuses the finished export instead of starting another task.
+    # A second click leads straight to the finished export instead of starting another task.
     page.goto("/lists/")
     page.get_by_role("link", name="下载 CSV").click()
     page.wait_for_url(re.compile(r"/lists/exports/\d+/$"))

@@ -158,8 +158,14 @@ def test_rev_02_rev_03_num_01_rejected_fixed_resubmitted_approved_and_numbered(
     expect(message).to_contain_text(BASIC["name"])
     expect(message).to_contain_text(REASON)
     _shot(filer_page, "messages", screenshot_dir)
-    filer_page.reload()  # read now: the badge is gone
+    # Issue 14: reading the list marks nothing read (it was a GET); 全部标为已读 (a POST) does.
+    unread = inbox.locator(".badge").inner_text()
+    filer_page.reload()
+    expect(filer_page.locator("header a.inbox .badge")).to_have_text(unread)
+    filer_page.get_by_role("button", name="全部标为已读").click()
+    filer_page.wait_for_url("**/messages/")
     expect(filer_page.locator("header a.inbox .badge")).to_have_count(0)
+    expect(message).not_to_contain_text("未读")
 
     # The filer fixes 主要用途 through the wizard and walks on to ④ to resubmit.
     message.get_by_role("link").click()
