@@ -143,3 +143,26 @@ def test_alg_13_an_upload_over_the_limit_is_refused_at_its_field_before_sending(
     _both_widths(page, "issue16-upload-too-large", screenshot_dir)
     field.set_input_files({"name": "ok.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 small"})
     expect(error).to_have_count(0)
+
+
+def test_issue_16_english_pages_translate_options_provinces_and_sort(page, screenshot_dir):
+    filer = FilerFactory()
+    complete_entity(filer)
+    filing = complete_filing(filer, None, submit=False)
+    _login(page, filer)
+    page.goto("/filings/")
+    with page.expect_navigation():
+        page.get_by_label("语言").select_option("en")
+    sort = page.locator("select[name=order]")
+    options = sort.locator("option").all_inner_texts()
+    assert "Submitted (newest first)" in options
+    assert not any("descending" in o or "时间" in o for o in options), options
+    _both_widths(page, "issue16-en-filings-sort", screenshot_dir)
+
+    page.goto(f"/filings/{filing.pk}/step/1/")
+    domains = page.locator("select[name=domain] option").all_inner_texts()
+    assert "News and information" in domains
+    page.goto("/search/?q=x")
+    assert "Beijing (北京市)" in page.locator("#f-prov option").all_inner_texts()
+    assert "Hong Kong (香港特别行政区)" in page.locator("#f-prov option").all_inner_texts()
+    _both_widths(page, "issue16-en-search", screenshot_dir)
