@@ -120,9 +120,11 @@ def office_name(province: str, *, short: bool = False) -> str:
     """The cyberspace office that reviews in `province` (a reviewer's province code; '' is the national
     office): '北京市互联网信息办公室', or with `short` '北京市网信办' — what the reviewers' header says and,
     in a filer's history, who acted (REV-01), rather than a reviewer's personal account."""
-    code = province_code(province) if province else None
-    if code is None:
+    if not province:
         return str(_("国家网信办") if short else _("国家互联网信息办公室"))
+    code = province_code(province)
+    if code is None:  # a code no province has: say it rather than pass for the national office
+        return str(_("网信部门（%(code)s）") % {"code": province})
     name = regions()[code].name
     if _english_page():
         name = PROVINCE_ENGLISH.get(code[:2], name)
