@@ -256,6 +256,22 @@ def covered_products(*, filing: Filing) -> list[Product]:
 # --- Completeness (ALG-02, ALG-03, ALG-05, ALG-07, ENT-05) -------------------------------------
 
 
+def product_awaits_submission(product: Product) -> bool:
+    """ENT-05, ALG-06: a product never submitted for review (a draft with no approved version) keeps a filing
+    that covers it from going on past step ③ — the one rule that step ③'s notice and 下一步 both ask."""
+    return product.state == State.DRAFT and product.approved_revision_id is None
+
+
+def products_awaiting_submission(*, filing: Filing, products) -> list[tuple[Product, bool]]:
+    """Step ③'s notice: of the entity's `products` (listed on the page), those still to be submitted for
+    review, each with whether the filing covers it now (checked, or a path or function of it checked)."""
+    waiting = [p for p in products if product_awaits_submission(p)]
+    if not waiting:
+        return []
+    covered = {p.pk for p in covered_products(filing=filing)}
+    return [(p, p.pk in covered) for p in waiting]
+
+
 def filing_problems(*, filing: Filing, commitment: bool | None = None) -> list[Problem]:
     """Everything that keeps the filing from submission, in step order, each linked to its step."""
     problems: list[Problem] = []
@@ -281,7 +297,7 @@ def filing_problems(*, filing: Filing, commitment: bool | None = None) -> list[P
         if not has_coverage:
             problems.append(Problem(3, "coverage", _("请勾选应用该算法的产品及功能。")))
         for product in covered_products(filing=filing):
-            if product.state == State.DRAFT and product.approved_revision_id is None:
+            if product_awaits_submission(product):
                 problems.append(
                     Problem(
                         3,

@@ -21,7 +21,7 @@ from filers.models import AttachmentKind
 from filers.services import attachment_store
 from filers.views import filer_required
 from products.selectors import product_tree
-from review.selectors import filer_deadlines, filer_history
+from review.selectors import filer_deadlines, filer_history, latest_rejection
 from review.services import TransitionError
 from review.transitions import State
 
@@ -44,6 +44,7 @@ from .services import (
     filing_save_step,
     filing_snapshot,
     filing_submit,
+    products_awaiting_submission,
 )
 
 FILING_UPLOADS = ("self_assessment", "disclosure")
@@ -104,7 +105,8 @@ def _step_context(
     if step in declarations.FORM:
         context["sections"] = declared_sections(step, data, errors)
     if step == 3:
-        context["products"] = product_tree(entity=filing.entity)
+        context["products"] = products = list(product_tree(entity=filing.entity))
+        context["awaiting_submission"] = products_awaiting_submission(filing=filing, products=products)
         context["selection"] = coverage_selection(filing=filing)
         context["covered"] = covered_functions(filing=filing)
     if step == 4:
@@ -307,7 +309,13 @@ class FilingFilter(django_filters.FilterSet):
     order = NullsLastOrderingFilter(
         label=gettext_lazy("排序"),
         fields=(("submitted_at", "submitted_at"), ("reviewed_at", "reviewed_at")),
-        field_labels={"submitted_at": gettext_lazy("提交时间"), "reviewed_at": gettext_lazy("审核时间")},
+        # Each option's whole label, in one language: django-filter would append its own "(descending)".
+        field_labels={
+            "submitted_at": gettext_lazy("提交时间（从早到晚）"),
+            "-submitted_at": gettext_lazy("提交时间（从晚到早）"),
+            "reviewed_at": gettext_lazy("审核时间（从早到晚）"),
+            "-reviewed_at": gettext_lazy("审核时间（从晚到早）"),
+        },
         empty_label=gettext_lazy("默认（最近提交在前）"),
     )
 
@@ -359,6 +367,7 @@ def _detail_page(request, filing: Filing, *, cancel_form: FilingCancelForm | Non
             "has_changes": filing_has_changes(filing=filing),
             "edit_label": filing_edit_label(filing=filing),
             "history": filer_history(obj=filing),
+            "rejection": latest_rejection(obj=filing),
             "today": timezone.localdate().isoformat(),
             "cancel_form": cancel_form,
             "deadline_rows": filer_deadlines(entity_id=filing.entity_id, obj=filing),

@@ -38,6 +38,17 @@ class User(AbstractUser):
     whole country (national office).
     """
 
+    # Named as the registration and login pages name them, so that Django's own messages ("密码跟 登录名
+    # 太相似了", "请输入一个正确的登录名和密码") use the same word the filer typed under.
+    username = models.CharField(
+        _("登录名"),
+        max_length=150,
+        unique=True,
+        help_text=_("必填。150个字符以内，只能包含字母、数字和 @/./+/-/_。"),
+        validators=[AbstractUser.username_validator],
+        error_messages={"unique": _("该登录名已被使用，请换一个。")},
+    )
+    email = models.EmailField(_("联系邮箱"), blank=True)
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.FILER)
     province_code = models.CharField(
         _("所属省份代码"),

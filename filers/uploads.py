@@ -7,6 +7,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# Said by the server and, before anything is sent, by static/js/upload_limit.js at the field (ALG-13).
+TOO_LARGE = _("%(field)s文件过大（%(size)s），单个文件不能超过20 MB。")
 
 SIGNATURES = (
     (b"%PDF-", "application/pdf"),
@@ -26,9 +28,7 @@ def upload_check(uploaded, *, label: str) -> str:
     """The content type of an accepted upload, or a ValidationError that names the field and the reason."""
     if uploaded.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
-            _("%(field)s文件过大（%(size)s），单个文件不能超过20 MB。"),
-            code="too_large",
-            params={"field": label, "size": filesizeformat(uploaded.size)},
+            TOO_LARGE, code="too_large", params={"field": label, "size": filesizeformat(uploaded.size)}
         )
     if uploaded.size == 0:
         raise ValidationError(_("%(field)s文件为空。"), code="empty", params={"field": label})

@@ -16,7 +16,7 @@ from beian.http_cache import private_document
 from beian.portal_origin import request_origin
 from beian.regions import regions
 from beian.throttling import rate_limited
-from review.selectors import filer_deadlines, filer_history
+from review.selectors import filer_deadlines, filer_history, latest_rejection
 from review.services import TransitionError
 from review.transitions import State
 
@@ -136,6 +136,7 @@ def entity_detail(request):
             "attachments": entity_attachments(entity=entity),
             "missing": entity_missing(entity=entity),
             "history": filer_history(obj=entity),
+            "rejection": latest_rejection(obj=entity),
             "has_changes": entity_has_changes(entity=entity),
             "deadline_rows": filer_deadlines(entity_id=entity.pk, obj=entity),
         },

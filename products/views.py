@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from beian.concurrency import StaleEdit, idempotent_create, version_parse
 from filers.views import filer_required
-from review.selectors import filer_deadlines
+from review.selectors import filer_deadlines, latest_rejection, latest_rejections
 from review.services import TransitionError
 from review.transitions import State
 
@@ -78,11 +78,15 @@ def _list_url() -> str:
 def product_list(request):
     """PRD-01: the entity's products → paths → functions as one tree."""
     entity = request.user.entity
+    products = list(product_tree(entity=entity))
+    rejections = latest_rejections(objs=products)  # REV-03: one query for the page, not one per product
+    for product in products:
+        product.rejection = rejections.get(product.pk)
     return render(
         request,
         "products/list.html",
         {
-            "products": product_tree(entity=entity),
+            "products": products,
             "deadline_rows": filer_deadlines(entity_id=entity.pk, only="product"),
         },
     )
@@ -128,7 +132,8 @@ def product_edit(request, pk: int | None = None):
             messages.error(request, str(exc))
         else:
             return _back(product)
-    context = {"form": form, "product": product, "stale": stale}
+    rejection = latest_rejection(obj=product) if product is not None else None
+    context = {"form": form, "product": product, "stale": stale, "rejection": rejection}
     return render(request, "products/product_form.html", context, status=409 if stale else 200)
 
 

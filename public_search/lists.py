@@ -96,8 +96,25 @@ def period_normalise(text: str) -> str:
 
 
 def list_title(*, label: str, generative: bool) -> str:
-    """ "2026年11月 算法备案清单", "2026年 生成合成类算法备案清单"."""
-    return f"{label} {'生成合成类' if generative else ''}算法备案清单"
+    """ "2026年11月 算法备案清单", "2026年 生成合成类算法备案清单" — in the page's language (the PDF asks
+    for it in Chinese, as the CAC titles its lists)."""
+    period = _period_display(label)
+    if generative:
+        return str(_("%(period)s 生成合成类算法备案清单") % {"period": period})
+    return str(_("%(period)s 算法备案清单") % {"period": period})
+
+
+def _period_display(label: str) -> str:
+    """ "2026年11月" as the language writes a month ("November 2026"), "2026年" as it writes a year."""
+    from django.utils.formats import date_format
+
+    m = re.fullmatch(r"(\d{4})年(?:(\d{1,2})月)?", label)
+    if not m:
+        return label
+    year, month = m.groups()
+    if month:
+        return date_format(date(int(year), int(month), 1), "YEAR_MONTH_FORMAT")
+    return str(_("%(year)s年") % {"year": year})
 
 
 def list_filename(*, period: str, generative: bool, fmt: str) -> str:
@@ -269,8 +286,9 @@ def list_pdf(*, period: str, generative: bool, progress: Progress | None = None)
     rows = list(_rows_reporting(period=period, generative=generative, progress=progress, upto=5))
     with translation.override("zh-hans"):
         columns = [(key, str(header)) for key, header in list_columns(generative=generative)]
+        title = list_title(label=label, generative=generative)
     context = {
-        "title": list_title(label=label, generative=generative),
+        "title": title,
         "columns": columns,
         "rows": rows,
         "generative": generative,

@@ -27,6 +27,32 @@ def review_history(*, obj: Reviewable) -> QuerySet[ReviewEvent]:
     ).select_related("actor")
 
 
+# The moves that send an item back to its filer with reasons (REV-03, REV-04).
+REJECTIONS = (Action.REJECT, Action.MARK_INCOMPLETE)
+
+
+def latest_rejections(*, objs) -> dict[int, ReviewEvent]:
+    """REV-03: for each rejected object among `objs` (all of one model), the event that rejected it last —
+    its reason is what the filer's page and banner quote. One query for the whole page, however many rows."""
+    rejected = [obj.pk for obj in objs if obj.state == State.REJECTED]
+    if not rejected:
+        return {}
+    events = ReviewEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(objs[0])),
+        object_id__in=rejected,
+        action__in=REJECTIONS,
+    ).order_by("object_id", "-created_at", "-id")
+    latest: dict[int, ReviewEvent] = {}
+    for event in events:
+        latest.setdefault(event.object_id, event)
+    return latest
+
+
+def latest_rejection(*, obj: Reviewable) -> ReviewEvent | None:
+    """REV-03: the event that rejected `obj` last, while it stands rejected (None otherwise)."""
+    return latest_rejections(objs=[obj]).get(obj.pk)
+
+
 class OutOfScope(LookupError):
     """No such item, or not in the reviewer's scope: both answer "not found"."""
 

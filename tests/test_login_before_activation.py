@@ -20,7 +20,7 @@ from .test_accounts import GOOD
 pytestmark = pytest.mark.django_db
 
 AWAITING = "账号尚未激活，请先点击激活邮件中的链接"
-WRONG = "请输入一个正确的用户名和密码"
+WRONG = "请输入一个正确的登录名和密码"
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ def label(page, text: str):
 
 def login(page, user, password: str = PASSWORD) -> None:
     page.goto("/account/login/")
-    label(page, "用户名").fill(user.username)
+    label(page, "登录名").fill(user.username)
     label(page, "密码").fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="登录").click()

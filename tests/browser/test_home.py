@@ -22,7 +22,7 @@ def test_home_page_shows_the_chinese_title_and_navigation(page, screenshot_dir):
     nav.get_by_role("link", name="填报人员入口 / 登录").click()
     page.wait_for_url("**/account/login/**")
     assert page.get_by_role("heading", name="填报人员登录").is_visible()
-    assert page.get_by_label("用户名").is_visible()
+    assert page.get_by_label("登录名").is_visible()
 
 
 def test_home_page_switches_to_english_and_back(page):

@@ -33,12 +33,12 @@ def test_acc_01_login_before_activation_and_resend(page, mailoutbox):
         mobile="13812345679",
     )
     page.goto("/account/login/")
-    label(page, "用户名").fill("notyet")
+    label(page, "登录名").fill("notyet")
     label(page, "密码").fill(PASSWORD)
     with page.expect_navigation():
         page.get_by_role("button", name="登录").click()
     expect(page.get_by_role("alert")).to_contain_text("账号尚未激活，请先点击激活邮件中的链接")
-    expect(page.get_by_text("请输入一个正确的用户名和密码")).to_have_count(0)
+    expect(page.get_by_text("请输入一个正确的登录名和密码")).to_have_count(0)
     os.makedirs(SHOTS, exist_ok=True)
     page.set_viewport_size(PHONE)
     page.screenshot(path=f"{SHOTS}/login-awaiting-activation-390.png", full_page=True)
