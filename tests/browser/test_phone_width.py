@@ -1,0 +1,90 @@
+"""Issue 16: every page a citizen, a filer and a reviewer can reach fits a 390 px phone — no sideways
+scrolling; wide tables become cards of labelled lines, as the review queue does."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import PHONE
+from .helpers import login
+from .pages import site_build
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# What widens the page: of the elements that stick out past the right edge and past their own parent
+# (a child pushed out, not one merely inside a wide parent), the one reaching furthest — skipping what
+# an ancestor scrolls or clips, which does not widen the page. Also every box that scrolls sideways
+# inside the page: on a phone a table is a stack of cards, not a strip to swipe through.
+OVERFLOW_JS = """() => {
+  const limit = window.innerWidth;
+  const clipped = (el) => {
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== "visible" && a.getBoundingClientRect().right <= limit + 0.5)
+        return true;
+    }
+    return false;
+  };
+  const name = (el) => {
+    let s = el.tagName.toLowerCase();
+    if (el.id) s += "#" + el.id;
+    if (typeof el.className === "string" && el.className.trim())
+      s += "." + el.className.trim().split(/\\s+/).join(".");
+    return s;
+  };
+  const path = (el) => {
+    const parts = [];
+    for (let e = el; e && e !== document.body; e = e.parentElement) parts.unshift(name(e));
+    return parts.slice(-4).join(" > ");
+  };
+  let widest = null, right = limit;
+  for (const el of document.body.querySelectorAll("*")) {
+    const r = el.getBoundingClientRect();
+    const parent = el.parentElement.getBoundingClientRect();
+    if (r.width === 0 || r.right <= right + 0.5 || r.right <= parent.right + 0.5 || clipped(el)) continue;
+    widest = el; right = r.right;
+  }
+  const scrollers = [...document.body.querySelectorAll("*")]
+    .filter((el) => ["auto", "scroll"].includes(getComputedStyle(el).overflowX))
+    .filter((el) => el.scrollWidth > el.clientWidth + 1)
+    .map((el) => `${path(el)} (${el.scrollWidth} px of content in ${el.clientWidth})`);
+  return {
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: limit,
+    widest: widest && path(widest),
+    right: Math.round(right),
+    text: widest && widest.textContent.trim().replace(/\\s+/g, " ").slice(0, 60),
+    scrollers,
+  };
+}"""
+
+
+def _overflows(page, pages) -> list[str]:
+    found = []
+    for name, path in pages:
+        page.goto(path)
+        m = page.evaluate(OVERFLOW_JS)
+        if m["scrollWidth"] > m["innerWidth"]:
+            found.append(
+                f"{name} ({path}): scrollWidth {m['scrollWidth']} > {m['innerWidth']}; widest element "
+                f"{m['widest']} reaches {m['right']} px «{m['text']}»"
+            )
+        found += [f"{name} ({path}): scrolls sideways inside the page: {box}" for box in m["scrollers"]]
+    return found
+
+
+def test_issue_16_every_page_fits_a_390px_phone_without_sideways_scrolling(browser, live_server):
+    site = site_build()
+    found = []
+    for who, user, pages in (
+        ("公众", None, site.citizen_pages),
+        ("填报人员", site.filer, site.filer_pages),
+        ("审核人员", site.reviewer, site.reviewer_pages),
+    ):
+        context = browser.new_context(locale="zh-CN", viewport=PHONE, base_url=live_server.url)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        if user is not None:
+            login(page, user)
+        found += [f"{who} · {line}" for line in _overflows(page, pages)]
+        context.close()
+    assert not found, "pages that scroll sideways at 390 px:\n" + "\n".join(found)
