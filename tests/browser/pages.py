@@ -24,6 +24,7 @@ class Site:
 
     filer: object
     reviewer: object
+    draft: object = None
     citizen_pages: list[tuple[str, str]] = field(default_factory=list)
     filer_pages: list[tuple[str, str]] = field(default_factory=list)
     reviewer_pages: list[tuple[str, str]] = field(default_factory=list)
@@ -50,7 +51,7 @@ def site_build() -> Site:
     )
     number = published.display_number
 
-    site = Site(filer=filer, reviewer=reviewer)
+    site = Site(filer=filer, reviewer=reviewer, draft=draft)
     site.citizen_pages = [
         ("首页", "/"),
         ("备案查询", "/search/"),
