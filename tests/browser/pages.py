@@ -9,13 +9,15 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from algorithms.services import filing_save_step, filing_submit
 from public_search.models import Announcement
-from tests.builders import approve_item, complete_entity, complete_filing, complete_product
+from tests.builders import BASIC, approve_item, complete_entity, complete_filing, complete_product
 from tests.factories import FilerFactory, ReviewerFactory
 
 ENTITY_NAME = "北京星河智联科技有限公司"
 # A long, unbroken name: the kind that widened the filer's table on a phone.
 LONG_NAME = "星河个性化资讯与短视频内容推荐及热点话题排序综合算法"
+CHANGED_USE = "应用于短视频推荐场景，根据用户的观看记录、关注领域和兴趣标签，推荐用户可能感兴趣的短视频内容。"
 
 
 @dataclass
@@ -39,6 +41,11 @@ def site_build() -> Site:
     published = approve_item(complete_filing(filer, product, basic={"name": LONG_NAME}))
     pending = complete_filing(filer, product, basic={"name": "星河热榜排序算法", "algo_type": "03"})
     draft = complete_filing(filer, product, submit=False, basic={"name": "星河搜索结果排序算法"})
+    # An approved filing whose change waits for review: the reviewer's page shows the diff.
+    changed = approve_item(complete_filing(filer, product, basic={"name": "星河短视频推荐算法"}))
+    change = {**BASIC, "name": "星河短视频推荐算法", "main_use": CHANGED_USE}
+    filing_save_step(filing=changed, actor=filer, step=1, basic=change)
+    filing_submit(filing=changed, actor=filer, commitment=True)
     unsent = complete_product(filer, name="星河短视频", submit=False)
     path = unsent.paths.first()
     function = path.functions.first()
@@ -90,6 +97,7 @@ def site_build() -> Site:
         ("填报第四步", f"/filings/{draft.pk}/step/4/"),
         ("备案详情（已通过）", f"/filings/{published.pk}/"),
         ("备案详情（审核中）", f"/filings/{pending.pk}/"),
+        ("备案详情（变更审核中）", f"/filings/{changed.pk}/"),
         ("消息", "/messages/"),
         ("修改密码", "/account/password/"),
     ]
@@ -97,6 +105,7 @@ def site_build() -> Site:
         ("审核工作台", "/review/"),
         ("审核：备案", f"/review/filing/{pending.pk}/"),
         ("审核：已通过的备案", f"/review/filing/{published.pk}/"),
+        ("审核：变更", f"/review/filing/{changed.pk}/"),
         ("审核：主体", f"/review/entity/{entity.pk}/"),
         ("审核：产品", f"/review/product/{product.pk}/"),
         ("消息（审核人员）", "/messages/"),

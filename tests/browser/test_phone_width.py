@@ -47,7 +47,30 @@ OVERFLOW_JS = """() => {
     .filter((el) => ["auto", "scroll"].includes(getComputedStyle(el).overflowX))
     .filter((el) => el.scrollWidth > el.clientWidth + 1)
     .map((el) => `${path(el)} (${el.scrollWidth} px of content in ${el.clientWidth})`);
+  // A table cell so narrow that its words stand one or two characters a line (the 备案信息 table's
+  // algorithm names did): lines counted from where its text's boxes sit. Cells holding controls
+  // (buttons, fields) are not text, and a header row hidden for screen readers is not seen.
+  const hidden = (el) => {
+    for (let a = el; a && a !== document.body; a = a.parentElement)
+      if (a.getBoundingClientRect().width <= 1) return true;
+    return false;
+  };
+  const squeezed = [...document.body.querySelectorAll("th, td")].filter((el) => {
+    if (hidden(el) || el.querySelector("button, input, textarea, select, .button")) return false;
+    const text = el.textContent.replace(/\\s+/g, "");
+    const tops = [];
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const r of range.getClientRects())
+        if (!tops.some((t) => Math.abs(t - r.top) < 6)) tops.push(r.top);
+    }
+    const lines = tops.length;
+    return el.getClientRects().length && text.length >= 2 && lines >= 2 && text.length / lines <= 2;
+  }).map((el) => `${path(el)} «${el.textContent.trim().slice(0, 20)}»`);
   return {
+    squeezed,
     scrollWidth: document.documentElement.scrollWidth,
     innerWidth: limit,
     widest: widest && path(widest),
@@ -69,6 +92,7 @@ def _overflows(page, pages) -> list[str]:
                 f"{m['widest']} reaches {m['right']} px «{m['text']}»"
             )
         found += [f"{name} ({path}): scrolls sideways inside the page: {box}" for box in m["scrollers"]]
+        found += [f"{name} ({path}): a character or two a line: {cell}" for cell in m["squeezed"]]
     return found
 
 
