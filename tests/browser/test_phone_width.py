@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import PHONE
-from .helpers import login
+from .helpers import login, shot
 from .pages import site_build
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -81,10 +81,11 @@ OVERFLOW_JS = """() => {
 }"""
 
 
-def _overflows(page, pages) -> list[str]:
+def _overflows(page, pages, shots: str | None = None, screenshot_dir=None) -> list[str]:
     found = []
-    for name, path in pages:
+    for i, (name, path) in enumerate(pages):
         page.goto(path)
+        shot(page, f"{shots}-{i:02d}", screenshot_dir)
         m = page.evaluate(OVERFLOW_JS)
         if m["scrollWidth"] > m["innerWidth"]:
             found.append(
@@ -97,14 +98,16 @@ def _overflows(page, pages) -> list[str]:
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_issue_16_every_page_fits_a_390px_phone_without_sideways_scrolling(browser, live_server, language):
+def test_issue_16_every_page_fits_a_390px_phone_without_sideways_scrolling(
+    browser, live_server, language, screenshot_dir
+):
     """In both languages: English words are longer and break only between them."""
     site = site_build()
     found = []
-    for who, user, pages in (
-        ("公众", None, site.citizen_pages),
-        ("填报人员", site.filer, site.filer_pages),
-        ("审核人员", site.reviewer, site.reviewer_pages),
+    for who, user, pages, role in (
+        ("公众", None, site.citizen_pages, "citizen"),
+        ("填报人员", site.filer, site.filer_pages, "filer"),
+        ("审核人员", site.reviewer, site.reviewer_pages, "reviewer"),
     ):
         context = browser.new_context(locale="zh-CN", viewport=PHONE, base_url=live_server.url)
         page = context.new_page()
@@ -115,6 +118,7 @@ def test_issue_16_every_page_fits_a_390px_phone_without_sideways_scrolling(brows
             page.goto("/")
             with page.expect_navigation():
                 page.locator("#lang-select").select_option(language)
-        found += [f"{who} · {line}" for line in _overflows(page, pages)]
+        lines = _overflows(page, pages, f"phone-{language}-{role}", screenshot_dir)
+        found += [f"{who} · {line}" for line in lines]
         context.close()
     assert not found, f"pages that do not fit 390 px ({language}):\n" + "\n".join(found)
