@@ -351,6 +351,17 @@ MATRIX: list[Row] = [
     *rows(
         "public_search:number_check", everyone(ok(200)), query={"number": "网信算备110108823483902220017号"}
     ),
+    *rows(
+        "public_search:selfcheck",
+        everyone(ok(200)),
+        query={"public_in_china": "yes", "forms_offered": "forum", "techniques": "02", "synthesis": "no"},
+    ),
+    *rows(
+        "public_search:selfcheck_start",
+        filers_own(METHOD),
+        {"POST": filers_own(DONE)},
+        body={"algo_type": "02", "role": "provider"},
+    ),
     *_public_filing("public_search:filing"),
     *_public_filing("public_search:badge"),
     *_public_filing("public_search:qr"),

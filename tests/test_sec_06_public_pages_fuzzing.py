@@ -33,6 +33,7 @@ PAGES: list[tuple[str, str, tuple[str, ...]]] = [  # name, path ({pk}: an id), t
     ("home", "/", ("q",)),
     ("search", "/search/", SEARCH),
     ("number check", "/number-check/", ("number",)),
+    ("self-check", "/self-check/", ("public_in_china", "forms_offered", "techniques", "synthesis", "role")),
     ("lists", "/lists/", LIST),
     ("list csv", "/lists/download/csv/", LIST),
     ("list pdf", "/lists/download/pdf/", LIST),
