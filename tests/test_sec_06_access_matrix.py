@@ -499,6 +499,7 @@ MATRIX: list[Row] = [
     *rows("api:filing-cancel", filers_own(METHOD), {"POST": filer_object(ALLOWED)}, ids=PUBLISHED),
     # --- Review (REV, SEC-02) ---------------------------------------------------------------------
     *rows("review:queue", reviewers(ok(200))),
+    *rows("review:stats", reviewers(ok(200))),
     *rows("api:review-queue", reviewers(ok(200))),
     Row(
         "review:item",
