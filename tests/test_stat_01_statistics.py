@@ -108,3 +108,20 @@ def test_stat_01_empty_statistics_draw_and_read(client, db):
     assert stat_counts() == {"approved": [], "province": [], "domain": [], "ended": []}
     assert client.get(reverse("public_search:stats")).status_code == 200
     assert client.get(reverse("public_search:stats_chart", args=["approved"])).status_code == 200
+
+
+def test_stat_01_the_migration_fills_the_domain_and_counts_what_was_published(world):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    kept = _counters()
+    PublicFiling.objects.update(domain="")
+    StatCount.objects.all().delete()
+    import_module("public_search.migrations.0011_backfill_domain_and_stat_counts").backfill(apps, None)
+    assert sorted(PublicFiling.objects.values_list("domain", flat=True)) == [
+        "新闻资讯",
+        "新闻资讯",
+        "网络视听",
+    ]
+    assert _counters() == kept

@@ -1,6 +1,10 @@
-"""STAT-01: fill PublicFiling.domain from each published filing's approved revision, then count."""
+"""STAT-01: fill PublicFiling.domain from each published filing's approved revision (one UPDATE), then
+count (public_search.stats.stat_rebuild, GROUP BY)."""
 
 from django.db import migrations
+from django.db.models import CharField, OuterRef, Subquery, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce, Left
 
 
 def backfill(apps, schema_editor):
@@ -8,11 +12,10 @@ def backfill(apps, schema_editor):
 
     PublicFiling = apps.get_model("public_search", "PublicFiling")
     Filing = apps.get_model("algorithms", "Filing")
-    published = Filing.objects.filter(public__isnull=False, approved_revision__isnull=False)
-    for filing_id, data in published.values_list("pk", "approved_revision__data").iterator():
-        domain = str(((data or {}).get("basic") or {}).get("domain") or "")[:100]
-        if domain:
-            PublicFiling.objects.filter(pk=filing_id).update(domain=domain)
+    Revision = apps.get_model("review", "Revision")
+    approved = Filing.objects.filter(pk=OuterRef(OuterRef("pk"))).values("approved_revision_id")[:1]
+    domain = Revision.objects.filter(pk=Subquery(approved)).values(domain=KT("data__basic__domain"))[:1]
+    PublicFiling.objects.update(domain=Left(Coalesce(Cast(Subquery(domain), CharField()), Value("")), 100))
     stat_rebuild(PublicFiling, apps.get_model("public_search", "StatCount"))
 
 
@@ -20,6 +23,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("public_search", "0010_public_filing_domain_and_stat_counts"),
         ("algorithms", "0008_public_disclosure_written_for_the_public"),
+        ("review", "0001_initial"),
     ]
 
     operations = [migrations.RunPython(backfill, migrations.RunPython.noop)]
