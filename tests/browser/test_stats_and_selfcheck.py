@@ -81,3 +81,27 @@ def test_chk_01_a_filer_answers_the_self_check_and_starts_a_draft(page, screensh
     filing = Filing.objects.get(entity=filer.entity)
     assert (filing.algo_type, filing.role) == ("01", "supporter")
     assert page.url.endswith(reverse("algorithms:step", args=[filing.pk, 1]))
+
+
+def test_stat_01_a_reviewer_opens_the_review_statistics_from_the_queue(page, screenshot_dir):
+    from django.core.cache import cache
+
+    from tests.builders import complete_entity, complete_filing, complete_product
+    from tests.factories import ReviewerFactory
+
+    cache.clear()  # the decision times are cached per province and day (review.stats)
+
+    filer = FilerFactory()
+    complete_entity(filer, approve=True)
+    complete_filing(filer, complete_product(filer, approve=True))
+    login(page, ReviewerFactory(province_code="110000"))
+    page.set_viewport_size(PHONE)
+    page.goto("/review/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="审核统计").click()
+    expect(page.get_by_role("heading", name="审核统计")).to_be_visible()
+    expect(page.get_by_role("row", name="北京市").first).to_be_visible()
+    # the entity and the product were decided the day they were submitted; the filing still waits
+    expect(page.get_by_role("row", name="北京市").nth(1)).to_contain_text("2")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    _shot(page, "review-stats-390", screenshot_dir)
