@@ -102,7 +102,6 @@ def _table(chart: str) -> Table:
 
 
 @require_GET
-@cache_control(public=True, max_age=300)
 def stats_page(request):
     """统计: four charts, each with its table and a CSV (STAT-01)."""
     return render(request, "public_search/stats.html", {"tables": list(_tables().values())})
