@@ -25,6 +25,7 @@ class PublicFiling(models.Model):
     role = models.CharField(_("角色"), max_length=16)
     entity_name = models.CharField(_("主体名称"), max_length=200, db_index=True)
     province_code = models.CharField(_("省份"), max_length=2, db_index=True)
+    domain = models.CharField(_("应用领域"), max_length=100, blank=True)  # counted by STAT-01, not shown
     products = models.CharField(_("应用产品"), max_length=1000, blank=True)
     main_use = models.TextField(_("主要用途"), blank=True)
     state = models.CharField(_("状态"), max_length=16, choices=PublicState.choices, db_index=True)
@@ -78,3 +79,6 @@ class PublicGram(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gram}→{self.filing_id}"
+
+
+from .models_stats import StatChart, StatCount  # noqa: E402,F401

@@ -24,6 +24,8 @@ from review.selectors import review_history
 from review.transitions import Action, State
 
 from .models import PublicFiling, PublicGram, PublicState
+from .stats import FIELDS as STAT_FIELDS
+from .stats import stat_apply, stat_cells, stat_cells_of
 
 logger = logging.getLogger(__name__)
 
@@ -180,14 +182,22 @@ def history_display(history: list[dict]) -> list[dict]:
 
 @transaction.atomic
 def _public_write(*, filing: Filing) -> PublicFiling | None:
-    filing = Filing.objects.select_related("entity__approved_revision", "approved_revision").get(pk=filing.pk)
+    # The filing's row is locked so that two refreshes of one filing move its STAT-01 counts one at a time.
+    filing = (
+        Filing.objects.select_related("entity__approved_revision", "approved_revision")
+        .select_for_update(of=("self",))
+        .get(pk=filing.pk)
+    )
+    counted = stat_cells_of(filing.pk)  # STAT-01: what it counted in before this write
     if filing.approved_revision_id is None:
         PublicFiling.objects.filter(pk=filing.pk).delete()
+        stat_apply(counted, [])
         return None
     entity = filing.entity
     if entity.approved_revision_id is None:
         # PUB-06: nothing unreviewed is published. ENT-05 keeps a filing from approval before its entity.
         PublicFiling.objects.filter(pk=filing.pk).delete()
+        stat_apply(counted, [])
         return None
     entity_data = entity.approved_revision.data
     snapshot = filing.approved_revision.data
@@ -213,6 +223,7 @@ def _public_write(*, filing: Filing) -> PublicFiling | None:
             "role": basic.get("role", filing.role),
             "entity_name": entity_name,
             "province_code": (entity_data.get("region_code") or "")[:2],
+            "domain": str(basic.get("domain") or "")[:100],
             "products": _products_display(snapshot, _approved_products(snapshot)),
             "main_use": basic.get("main_use", ""),
             "state": state,
@@ -224,6 +235,7 @@ def _public_write(*, filing: Filing) -> PublicFiling | None:
             "grams": " ".join(sorted(grams_of(entity_name, basic.get("name", "")))),
         },
     )
+    stat_apply(counted, stat_cells(**{field: getattr(record, field) for field in STAT_FIELDS}))
     PublicGram.objects.filter(filing=record).delete()
     PublicGram.objects.bulk_create(
         PublicGram(gram=gram, approved_on=record.approved_on, filing=record) for gram in record.grams.split()

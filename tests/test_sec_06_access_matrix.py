@@ -352,6 +352,20 @@ MATRIX: list[Row] = [
     *rows(
         "public_search:number_check", everyone(ok(200)), query={"number": "网信算备110108823483902220017号"}
     ),
+    *rows(
+        "public_search:selfcheck",
+        everyone(ok(200)),
+        query={"public_in_china": "yes", "forms_offered": "forum", "techniques": "02", "synthesis": "no"},
+    ),
+    *rows(
+        "public_search:selfcheck_start",
+        filers_own(METHOD),
+        {"POST": filers_own(DONE)},
+        body={"algo_type": "02", "role": "provider"},
+    ),
+    *rows("public_search:stats", everyone(ok(200))),
+    *rows("public_search:stats_chart", everyone(ok(200)), args={"chart": "province"}),
+    *rows("public_search:stats_csv", everyone(ok(200)), args={"chart": "approved"}),
     *_public_filing("public_search:filing"),
     *_public_filing("public_search:badge"),
     *_public_filing("public_search:qr"),
@@ -500,6 +514,7 @@ MATRIX: list[Row] = [
     *rows("api:filing-cancel", filers_own(METHOD), {"POST": filer_object(ALLOWED)}, ids=PUBLISHED),
     # --- Review (REV, SEC-02) ---------------------------------------------------------------------
     *rows("review:queue", reviewers(ok(200))),
+    *rows("review:stats", reviewers(ok(200))),
     *rows("api:review-queue", reviewers(ok(200))),
     Row(
         "review:item",

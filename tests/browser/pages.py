@@ -68,6 +68,12 @@ def site_build() -> Site:
         ("备案编号核验", "/number-check/"),
         ("备案编号核验结果", f"/number-check/?number={number}"),
         ("备案清单", "/lists/"),
+        ("统计", "/stats/"),  # STAT-01
+        ("是否需要备案", "/self-check/"),  # CHK-01
+        (
+            "是否需要备案：结果",
+            "/self-check/?public_in_china=yes&forms_offered=short_video&techniques=02&synthesis=no",
+        ),
         ("信息公告", "/announcements/"),
         ("公告详情", f"/announcements/{announcement.pk}/"),
         ("登录", "/account/login/"),
