@@ -34,7 +34,7 @@ def _entity_code(entity) -> str:
     if existing:
         return existing
     for _attempt in range(20):
-        code = f"{secrets.randbelow(9_000_000) + 1_000_000}"
+        code = f"{secrets.randbelow(10_000_000):07d}"  # 0000000–9999999: real codes may start with 0
         try:
             with transaction.atomic():
                 return EntityCode.objects.create(entity=entity, code=code).code

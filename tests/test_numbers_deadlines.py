@@ -313,3 +313,14 @@ def test_dl_05_the_sweep_recomputes_once_the_year_is_entered(ready):
     deadline.refresh_from_db()
     assert deadline.due_on is not None and deadline.unknown_year is None and deadline.due_on.year == 2027
     assert not deadline.provisional and deadline.confirmed_at is not None
+
+
+def test_num_02_entity_codes_are_drawn_from_all_seven_digits(monkeypatch):
+    """Issue 15: published numbers show entity codes starting with 0 (4 of 20 checked); ours never did."""
+    import secrets
+
+    from algorithms.numbers import _entity_code
+
+    monkeypatch.setattr(secrets, "randbelow", lambda n: 4321 if n == 10_000_000 else 0)
+    filing = complete_filing(FilerFactory(), None, submit=False)
+    assert _entity_code(filing.entity) == "0004321"
