@@ -129,3 +129,17 @@ def test_a_declared_required_field_is_named_in_what_is_missing(monkeypatch, read
     filing = complete_filing(filer, product, submit=False)
     problems = [(p.step, p.field, p.message) for p in filing_problems(filing=filing)]
     assert (2, "explainability", f"请填写{NEW_LABEL}。") in problems
+
+
+def test_alg_12_the_reviewer_sees_what_approval_will_publish_and_nothing_else(client, ready):
+    from .builders import BASIC
+
+    filer, product = ready
+    filing = complete_filing(filer, product)
+    client.force_login(ReviewerFactory())
+    html = client.get(reverse("review:item", args=["filing", filing.pk])).content.decode()
+    start = html.index('id="sec-will-publish"')
+    section = html[start : html.index("</section>", start)]
+    for key in ("public_principle", "public_mechanism", "public_scenarios", "public_purpose"):
+        assert BASIC[key] in section
+    assert DETAILS["strategy"] not in section and DETAILS["model"]["principle"] not in section

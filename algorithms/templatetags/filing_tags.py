@@ -17,3 +17,12 @@ def disclosure_shown(disclosure: dict) -> list[tuple[str, str]]:
     from ..declarations import disclosure_shown as shown
 
     return shown(disclosure)
+
+
+@register.simple_tag
+def public_view(snapshot: dict) -> list[tuple[str, str]]:
+    """`{% public_view s as shown %}`: what this snapshot would publish, as the public page shows it
+    (ALG-12)."""
+    from ..declarations import disclosure_of, disclosure_shown
+
+    return disclosure_shown(disclosure_of(snapshot))

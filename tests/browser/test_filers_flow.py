@@ -95,10 +95,10 @@ def _fill_entity_form(page) -> None:
     _label(page, "主体类型").select_option(label="企业")
     _label(page, "注册地（省）").select_option(label="北京市")
     city = _label(page, "注册地（市）")
-    expect(city.locator("option", has_text="市辖区")).to_be_attached()
+    expect(city.locator("option", has_text="市辖区")).to_be_attached(timeout=15_000)
     city.select_option(label="市辖区")
     district = _label(page, "注册地（区县）")
-    expect(district.locator("option", has_text="海淀区")).to_be_attached()
+    expect(district.locator("option", has_text="海淀区")).to_be_attached(timeout=15_000)
     district.select_option(label="海淀区")
     _label(page, "注册地址").fill("北京市海淀区中关村大街1号")
     _label(page, "所属行业").select_option(label="信息传输、软件和信息技术服务业")
@@ -232,7 +232,7 @@ def test_ent_01_a_province_chosen_before_the_region_list_arrives_still_gets_its_
     expect(city).to_have_value("")
     city.select_option(label="深圳市")
     district = _label(page, "注册地（区县）")
-    expect(district.locator("option", has_text="南山区")).to_be_attached()
+    expect(district.locator("option", has_text="南山区")).to_be_attached(timeout=15_000)
     expect(district.locator("option", has_text="海淀区")).to_have_count(0)
 
 
