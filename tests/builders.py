@@ -38,6 +38,12 @@ ENTITY_DATA = {
     "officer_id_number": "110101199003071233",
     "officer_mobile": "13912345678",
     "officer_email": "lihua@example.cn",
+    "website": "https://www.xinghe.example.cn",
+    "contact_name": "赵敏",
+    "contact_mobile": "13712345678",
+    "contact_email": "zhaomin@example.cn",
+    "icp_kind": "licence",
+    "icp_number": "京B2-20201234",
 }
 
 BASIC = {

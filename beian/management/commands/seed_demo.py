@@ -217,6 +217,12 @@ class Command(BaseCommand):
             "officer_name": officer,
             "officer_position": "算法安全负责人",
             "officer_email": f"officer@{account.username}.example.cn",
+            "website": f"https://www.{account.username}.example.cn",
+            "contact_name": "陈静",
+            "contact_mobile": "13700001234",
+            "contact_email": f"contact@{account.username}.example.cn",
+            "icp_kind": "filing",
+            "icp_number": "京ICP备20201234号-1",
             **PEOPLE,
         }
         attachments = {name: self._upload(entity, name, account) for name in Entity.ATTACHMENT_FIELDS}
