@@ -244,6 +244,12 @@ class Command(BaseCommand):
                 "url": url,
                 "app_store": "华为应用市场" if "app" in forms else "",
                 "app_package": f"cn.example.e{entity.pk}.p{len(name)}" if "app" in forms else "",
+                "download_url": f"https://appgallery.huawei.com/app/C{entity.pk:09d}"
+                if "app" in forms
+                else "",
+                "positioning": f"{name}：面向公众的互联网信息服务。",
+                "features": "个性化推荐、搜索、评论互动。",
+                "user_groups": "成年用户为主，提供青少年模式。",
                 "service_status": "operating",
                 "start_date": date(2021, 6, 1),
                 "audience": "individuals",
