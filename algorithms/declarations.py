@@ -339,6 +339,9 @@ DETAILS = Step(
                         Column("collection", gettext_lazy("采集方式")),
                         Column("volume", gettext_lazy("数据规模")),
                         Column("labelling", gettext_lazy("数据标注"), required=False),
+                        # 采集时间 is a period as often as a day ("2023年1月至今"): free text.
+                        Column("collection_time", gettext_lazy("采集时间"), required=False),
+                        Column("usage", gettext_lazy("数据使用情况"), required=False, widget="textarea"),
                     ),
                     row_prefix="ds",
                     row_word=gettext_lazy("数据"),

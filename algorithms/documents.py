@@ -139,7 +139,7 @@ RISK_CHECKLIST: tuple[CheckItem, ...] = (
     ),
 )
 
-DATA_SOURCE_KEYS = ("name", "type", "collection", "volume", "labelling")
+DATA_SOURCE_KEYS = ("name", "type", "collection", "volume", "labelling", "collection_time", "usage")
 RISK_KEYS = ("risk", "countermeasures")
 
 

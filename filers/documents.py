@@ -134,6 +134,12 @@ def _entity_context(entity) -> dict[str, str]:
         "officer_position": _text(getattr(entity, "officer_position", "")),
         "officer_mobile": _text(getattr(entity, "officer_mobile", "")),
         "officer_email": _text(getattr(entity, "officer_email", "")),
+        "website": _text(getattr(entity, "website", "")),
+        "icp_kind": _display(entity, "icp_kind"),
+        "icp_number": _text(getattr(entity, "icp_number", "")),
+        "contact_name": _text(getattr(entity, "contact_name", "")),
+        "contact_mobile": _text(getattr(entity, "contact_mobile", "")),
+        "contact_email": _text(getattr(entity, "contact_email", "")),
     }
 
 

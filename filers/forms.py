@@ -84,7 +84,7 @@ class EntityForm(forms.ModelForm):
     SECTIONS = (
         (
             _("主体基本信息"),
-            ("name", "entity_type", "province", "city", "region_code", "address", "industry"),
+            ("name", "entity_type", "province", "city", "region_code", "address", "industry", "website"),
         ),
         (
             _("证件信息"),
@@ -112,9 +112,18 @@ class EntityForm(forms.ModelForm):
                 "officer_proof",
             ),
         ),
+        (_("联系人信息"), ("contact_name", "contact_mobile", "contact_email")),
         (
             _("附件"),
-            ("commitment_letter", "responsibility_statement", "business_licence_scan", "icp_proof"),
+            (
+                "commitment_letter",
+                "responsibility_statement",
+                "business_licence_scan",
+                # The ICP proof's kind and number, beside its upload.
+                "icp_kind",
+                "icp_number",
+                "icp_proof",
+            ),
         ),
     )
 
@@ -124,6 +133,15 @@ class EntityForm(forms.ModelForm):
         label=_("注册地（区县）"),
         required=False,
         error_messages={"invalid_choice": _("请选择注册地所在的区县。")},
+    )
+    website = forms.URLField(
+        label=Entity._meta.get_field("website").verbose_name,
+        help_text=Entity._meta.get_field("website").help_text,
+        max_length=300,
+        required=False,
+        assume_scheme="https",  # "www.example.cn" is taken as https://www.example.cn
+        error_messages={"invalid": _("主体网站应为完整网址，如https://www.example.cn。")},
+        widget=forms.URLInput(attrs={"inputmode": "url", "placeholder": "https://"}),
     )
     uscc_display = forms.CharField(label=_("统一社会信用代码"), required=False, disabled=True)
     # REL-03: the version of 主体信息 this page was made from.
@@ -137,6 +155,7 @@ class EntityForm(forms.ModelForm):
             "certificate_valid_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "legal_rep_mobile": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             "officer_mobile": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "contact_mobile": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         }
 
     def __init__(self, *args, actor=None, **kwargs):

@@ -3,12 +3,13 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beian.regions import regions
 from review.models import Reviewable
 
-from .validators import validate_id_number, validate_mobile, validate_uscc
+from .validators import validate_icp_number, validate_id_number, validate_mobile, validate_uscc
 
 
 class Role(models.TextChoices):
@@ -137,19 +138,37 @@ class IdType(models.TextChoices):
 
 
 class Industry(models.TextChoices):
-    """GB/T 4754-2017 sections most filers belong to."""
+    """GB/T 4754-2017 国民经济行业分类: its 20 sections (门类) A–T.
 
-    ICT = "I", _("信息传输、软件和信息技术服务业")
-    CULTURE = "R", _("文化、体育和娱乐业")
+    事业单位 and 社会团体 usually belong to S."""
+
+    AGRICULTURE = "A", _("农、林、牧、渔业")
+    MINING = "B", _("采矿业")
+    MANUFACTURING = "C", _("制造业")
+    UTILITIES = "D", _("电力、热力、燃气及水生产和供应业")
+    CONSTRUCTION = "E", _("建筑业")
     COMMERCE = "F", _("批发和零售业")
+    TRANSPORT = "G", _("交通运输、仓储和邮政业")
+    HOSPITALITY = "H", _("住宿和餐饮业")
+    ICT = "I", _("信息传输、软件和信息技术服务业")
     FINANCE = "J", _("金融业")
+    REAL_ESTATE = "K", _("房地产业")
     LEASING = "L", _("租赁和商务服务业")
     RESEARCH = "M", _("科学研究和技术服务业")
+    ENVIRONMENT = "N", _("水利、环境和公共设施管理业")
+    RESIDENT_SERVICES = "O", _("居民服务、修理和其他服务业")
     EDUCATION = "P", _("教育")
     HEALTH = "Q", _("卫生和社会工作")
-    TRANSPORT = "G", _("交通运输、仓储和邮政业")
-    MANUFACTURING = "C", _("制造业")
-    OTHER = "Z", _("其他行业")
+    CULTURE = "R", _("文化、体育和娱乐业")
+    PUBLIC_ADMINISTRATION = "S", _("公共管理、社会保障和社会组织")
+    INTERNATIONAL = "T", _("国际组织")
+
+
+class IcpKind(models.TextChoices):
+    """The ICP proof an entity holds: a non-commercial 备案 number or a commercial 经营许可证."""
+
+    FILING = "filing", _("ICP备案")
+    LICENCE = "licence", _("ICP经营许可证")
 
 
 class AttachmentKind(models.TextChoices):
@@ -206,6 +225,9 @@ class Entity(Reviewable):
     )
     address = models.CharField(_("注册地址"), max_length=300, blank=True)
     industry = models.CharField(_("所属行业"), max_length=2, choices=Industry.choices, blank=True)
+    website = models.URLField(
+        _("主体网站"), max_length=300, blank=True, help_text=_("如https://www.example.cn")
+    )
     # 证件信息
     certificate_type = models.CharField(
         _("证件类型"),
@@ -240,6 +262,18 @@ class Entity(Reviewable):
     officer_id_number = models.CharField(_("算法安全责任人证件号码"), max_length=30, blank=True)
     officer_mobile = models.CharField(_("算法安全责任人手机号码"), max_length=11, blank=True)
     officer_email = models.EmailField(_("算法安全责任人电子邮箱"), blank=True)
+    # 联系人信息: whom the office calls about the filing (not necessarily the account's holder).
+    contact_name = models.CharField(_("联系人姓名"), max_length=50, blank=True)
+    contact_mobile = models.CharField(_("联系人手机号码"), max_length=11, blank=True)
+    contact_email = models.EmailField(_("联系人电子邮箱"), blank=True)
+    # The ICP proof's kind and number, beside its upload (icp_proof).
+    icp_kind = models.CharField(_("ICP证明类型"), max_length=16, choices=IcpKind.choices, blank=True)
+    icp_number = models.CharField(
+        _("ICP备案号或许可证编号"),
+        max_length=40,
+        blank=True,
+        help_text=_("如京ICP备12345678号或京B2-20201234"),
+    )
     # Attachments (ENT-02): the current upload of each kind.
     commitment_letter = models.ForeignKey(
         Attachment,
@@ -301,6 +335,7 @@ class Entity(Reviewable):
         "region_code",
         "address",
         "industry",
+        "website",
         "certificate_type",
         "certificate_valid_from",
         "certificate_valid_to",
@@ -315,6 +350,11 @@ class Entity(Reviewable):
         "officer_id_number",
         "officer_mobile",
         "officer_email",
+        "contact_name",
+        "contact_mobile",
+        "contact_email",
+        "icp_kind",
+        "icp_number",
     )
     ATTACHMENT_FIELDS = (
         "commitment_letter",
@@ -337,9 +377,9 @@ class Entity(Reviewable):
         region = regions().get(self.region_code) if self.region_code else None
         if self.region_code and (region is None or region.level != "county"):
             errors["region_code"] = [_("请选择注册地所在的区县。")]
-        for person in ("legal_rep", "officer"):
+        for person in ("legal_rep", "officer", "contact"):
             id_field = f"{person}_id_number"
-            value = getattr(self, id_field)
+            value = getattr(self, id_field, "")  # the 联系人 has no ID number
             if value:
                 label = str(self._meta.get_field(id_field).verbose_name)
                 try:
@@ -363,6 +403,17 @@ class Entity(Reviewable):
             and self.certificate_valid_to < self.certificate_valid_from
         ):
             errors["certificate_valid_to"] = [_("证件有效期止不能早于有效期起。")]
+        elif self.certificate_valid_to and self.certificate_valid_to < timezone.localdate():
+            # ENT-01: a licence whose validity has ended is no proof; refused at its field.
+            errors["certificate_valid_to"] = [
+                _("证件已过有效期（有效期止%(day)s早于今天），请上传有效证件并更新有效期。")
+                % {"day": self.certificate_valid_to.isoformat()}
+            ]
+        if self.icp_number:
+            try:
+                self.icp_number = validate_icp_number(self.icp_kind, self.icp_number)
+            except ValidationError as exc:
+                errors["icp_number"] = exc.messages
         if errors:
             raise ValidationError(errors)
 

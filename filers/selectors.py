@@ -8,7 +8,7 @@ from .models import Entity
 from .validators import mask_id, mask_mobile
 
 DISPLAY_SECTIONS = (
-    (_("主体基本信息"), ("name", "entity_type", "region_code", "address", "industry")),
+    (_("主体基本信息"), ("name", "entity_type", "region_code", "address", "industry", "website")),
     (_("证件信息"), ("certificate_type", "uscc", "certificate_valid_from", "certificate_valid_to")),
     (
         _("法定代表人信息"),
@@ -25,9 +25,11 @@ DISPLAY_SECTIONS = (
             "officer_email",
         ),
     ),
+    (_("联系人信息"), ("contact_name", "contact_mobile", "contact_email")),
+    (_("ICP备案或许可"), ("icp_kind", "icp_number")),
 )
 MASK_ID = {"legal_rep_id_number", "officer_id_number"}
-MASK_MOBILE = {"legal_rep_mobile", "officer_mobile"}
+MASK_MOBILE = {"legal_rep_mobile", "officer_mobile", "contact_mobile"}
 
 
 def entity_display_sections(

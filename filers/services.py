@@ -202,6 +202,11 @@ REQUIRED_FIELDS = (
     "officer_id_number",
     "officer_mobile",
     "officer_email",
+    "contact_name",
+    "contact_mobile",
+    "contact_email",
+    "icp_kind",
+    "icp_number",
     *Entity.ATTACHMENT_FIELDS,
 )
 

@@ -98,3 +98,26 @@ def mask_mobile(value: str) -> str:
     if len(value) < 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+# ICP numbers as MIIT issues them: 备案号 京ICP备12345678号(-1); 经营许可证 京B2-20201234 or the
+# older 京ICP证030173号.
+ICP_FILING = re.compile(r"^[\u4e00-\u9fff]ICP备\d{5,11}号(-\d{1,3})?$")
+ICP_LICENCE = re.compile(r"^[\u4e00-\u9fff](B[12]-\d{8}|ICP证\d{5,8}号)$")
+
+
+def validate_icp_number(kind: str, value: str) -> str:
+    """ENT-01: the ICP proof's number, in the format of its kind (either kind when none is chosen)."""
+    from .models import IcpKind
+
+    compact = re.sub(r"\s", "", value or "").replace("－", "-").upper()
+    patterns = {IcpKind.FILING: (ICP_FILING,), IcpKind.LICENCE: (ICP_LICENCE,)}.get(
+        kind, (ICP_FILING, ICP_LICENCE)
+    )
+    if not any(p.match(compact) for p in patterns):
+        if kind == IcpKind.LICENCE:
+            message = _("ICP经营许可证编号格式不正确，应如“京B2-20201234”或“京ICP证030173号”。")
+        else:
+            message = _("ICP备案号格式不正确，应如“京ICP备12345678号”或“京ICP备12345678号-1”。")
+        raise ValidationError(message, code="icp_number")
+    return compact

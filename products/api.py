@@ -78,7 +78,8 @@ class ProductSerializer(serializers.ModelSerializer):
             "version",
         ]
         read_only_fields = ["id", "state", "approved_revision", "pending_revision", "paths", "version"]
-        extra_kwargs = {"url": {"validators": []}}
+        # The service checks the URLs (one message for the page and the API).
+        extra_kwargs = {"url": {"validators": []}, "download_url": {"validators": []}}
 
 
 class ProductListApi(APIView):

@@ -7,7 +7,7 @@ from beian.concurrency import EditGuard
 from beian.input_fields import MAX_ID, TextListField
 
 from .models import Audience, Function, ServiceForm, ServiceStatus
-from .services import FUNCTION_FIELDS
+from .services import DESCRIPTION_LIMIT, FUNCTION_FIELDS
 
 
 class ProductForm(EditGuard):
@@ -32,6 +32,33 @@ class ProductForm(EditGuard):
     )
     app_package = forms.CharField(
         label=_("APP包名"), max_length=150, required=False, help_text=_("如：com.example.app")
+    )
+    download_url = forms.CharField(
+        label=_("下载链接"),
+        max_length=300,
+        required=False,
+        help_text=_("APP的下载网址（应用商店页面或官方下载页），以http://或https://开头"),
+    )
+    positioning = forms.CharField(
+        label=_("产品定位"),
+        required=False,
+        max_length=DESCRIPTION_LIMIT,
+        help_text=_("产品是什么、提供什么服务"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    features = forms.CharField(
+        label=_("功能特点"),
+        required=False,
+        max_length=DESCRIPTION_LIMIT,
+        help_text=_("主要功能及其特点"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    user_groups = forms.CharField(
+        label=_("用户群体"),
+        required=False,
+        max_length=DESCRIPTION_LIMIT,
+        help_text=_("面向哪些用户，是否面向未成年人"),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     service_status = forms.ChoiceField(label=_("服务状态"), choices=ServiceStatus.choices)
     start_date = forms.DateField(

@@ -46,6 +46,16 @@ class Product(Reviewable):
     app_package = models.CharField(
         _("APP包名"), max_length=150, blank=True, help_text=_("如：com.example.app")
     )
+    download_url = models.URLField(
+        _("下载链接"),
+        max_length=300,
+        blank=True,
+        help_text=_("APP的下载网址（应用商店页面或官方下载页），以http://或https://开头"),
+    )
+    # APP/网站情况说明 (the materials list, seed 001): what the product is, does, and for whom.
+    positioning = models.TextField(_("产品定位"), blank=True, help_text=_("产品是什么、提供什么服务"))
+    features = models.TextField(_("功能特点"), blank=True, help_text=_("主要功能及其特点"))
+    user_groups = models.TextField(_("用户群体"), blank=True, help_text=_("面向哪些用户，是否面向未成年人"))
     service_status = models.CharField(
         _("服务状态"), max_length=16, choices=ServiceStatus.choices, default=ServiceStatus.OPERATING
     )

@@ -85,6 +85,10 @@ PRODUCT_FIELDS = (
     "url",
     "app_store",
     "app_package",
+    "download_url",
+    "positioning",
+    "features",
+    "user_groups",
     "service_status",
     "start_date",
     "end_date",
@@ -93,6 +97,21 @@ PRODUCT_FIELDS = (
     "monthly_active_users",
     "key_data_note",
 )
+
+
+# APP/网站情况说明: asked at submission (a draft saves without them), limited like the filing's long text.
+DESCRIPTION_FIELDS = ("positioning", "features", "user_groups")
+DESCRIPTION_LIMIT = 2000
+TEXT_FIELDS = ("url", "app_store", "app_package", "download_url", "key_data_note", *DESCRIPTION_FIELDS)
+
+
+def product_missing(*, product: Product) -> list[tuple[str, str]]:
+    """What submission still needs of the product itself, as (field, label): the 情况说明, and for an APP
+    where to download it."""
+    names = [name for name in DESCRIPTION_FIELDS if not (getattr(product, name) or "").strip()]
+    if ServiceForm.APP in (product.service_forms or []) and not product.download_url:
+        names.append("download_url")
+    return [(name, str(Product._meta.get_field(name).verbose_name)) for name in names]
 
 
 def product_validate(product: Product) -> None:
@@ -110,6 +129,18 @@ def product_validate(product: Product) -> None:
             URLValidator(schemes=["http", "https"])(product.url)
         except ValidationError:
             errors["url"] = [_("访问地址应为以http://或https://开头的有效网址。")]
+    if product.download_url:
+        try:
+            URLValidator(schemes=["http", "https"])(product.download_url)
+        except ValidationError:
+            errors["download_url"] = [_("下载链接应为以http://或https://开头的有效网址。")]
+    for name in DESCRIPTION_FIELDS:
+        if len(getattr(product, name) or "") > DESCRIPTION_LIMIT:
+            label = Product._meta.get_field(name).verbose_name
+            errors[name] = [
+                _("%(label)s不超过%(n)s字，当前%(len)s字。")
+                % {"label": label, "n": DESCRIPTION_LIMIT, "len": len(getattr(product, name))}
+            ]
     if ServiceForm.APP in forms:
         if not product.app_store.strip():
             errors["app_store"] = [_("服务形式包含APP时，请填写应用商店。")]
@@ -143,9 +174,7 @@ def _apply(product: Product, data: dict) -> None:
             setattr(
                 product,
                 name,
-                value
-                if value is not None or name not in ("url", "app_store", "app_package", "key_data_note")
-                else "",
+                value if value is not None or name not in TEXT_FIELDS else "",
             )
 
 
@@ -238,6 +267,15 @@ def product_submit(*, product: Product, actor, version: int | None = None) -> Pr
     )
     if not submitted.exists():
         raise ValidationError(_("请先填报并提交主体信息，再提交产品审核。"))
+    missing = product_missing(product=product)
+    if missing:
+        raise ValidationError(
+            {
+                name: _("提交审核前请填写产品“%(name)s”的%(label)s。")
+                % {"name": product.name, "label": label}
+                for name, label in missing
+            }
+        )
     if not product.paths.exists():
         raise ValidationError(_("请先为产品“%(name)s”添加至少一条功能访问路径。") % {"name": product.name})
     if Function.objects.filter(path__product=product).count() == 0:

@@ -38,6 +38,20 @@ ENTITY_DATA = {
     "officer_id_number": "110101199003071233",
     "officer_mobile": "13912345678",
     "officer_email": "lihua@example.cn",
+    "website": "https://www.xinghe.example.cn",
+    "contact_name": "赵敏",
+    "contact_mobile": "13712345678",
+    "contact_email": "zhaomin@example.cn",
+    "icp_kind": "licence",
+    "icp_number": "京B2-20201234",
+}
+
+# APP/网站情况说明 and the download link a product needs at submission.
+PRODUCT_MATERIALS = {
+    "download_url": "https://appgallery.huawei.com/app/C100000001",
+    "positioning": "面向大众的资讯聚合APP。",
+    "features": "按兴趣推荐资讯，支持关注、评论和收藏。",
+    "user_groups": "18岁以上的资讯读者；提供青少年模式。",
 }
 
 BASIC = {
@@ -110,6 +124,7 @@ def complete_product(filer, *, name: str = "星河资讯", submit: bool = True, 
             "service_forms": ["app"],
             "app_store": "华为应用市场",
             "app_package": "cn.example.xinghe",
+            **PRODUCT_MATERIALS,
             "service_status": "operating",
             "start_date": date(2021, 6, 1),
             "audience": "individuals",

@@ -46,6 +46,12 @@ COMPLETE = {
     "officer_id_number": "110101199003071233",
     "officer_mobile": "13912345678",
     "officer_email": "lihua@xinghe.example.cn",
+    "website": "https://www.xinghe.example.cn",
+    "contact_name": "赵敏",
+    "contact_mobile": "13712345678",
+    "contact_email": "zhaomin@xinghe.example.cn",
+    "icp_kind": "filing",
+    "icp_number": "京ICP备12345678号-1",
 }
 
 

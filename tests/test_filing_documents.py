@@ -210,7 +210,7 @@ def test_alg_02_self_assessment_prefills_data_model_strategy_and_risks(filing, t
     part_4 = text[text.index("四、算法模型与策略评估") : text.index("五、算法安全风险识别与防范")]
     part_5 = text[text.index("五、算法安全风险识别与防范") : text.index("六、安全管理制度与应急处置")]
 
-    assert "序号数据源名称数据类型采集方式数据量标注情况" in part_3
+    assert "序号数据源名称数据类型采集方式数据量标注情况采集时间数据使用情况" in part_3
     assert "1用户行为日志用户行为数据App埋点采集日均约2亿条不涉及标注" in part_3
     assert "2内容库图文元数据合作方授权12000000人工标注" in part_3
     assert "技术框架TensorFlow2.12" in part_4

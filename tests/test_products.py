@@ -25,7 +25,7 @@ from products.services import (
 from review.services import transition_perform
 from review.transitions import Action, State
 
-from .builders import complete_entity
+from .builders import PRODUCT_MATERIALS, complete_entity
 from .factories import FilerFactory, ReviewerFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,7 @@ APP = {
     "url": "https://news.xinghe.example.cn",
     "app_store": "华为应用市场",
     "app_package": "cn.example.xinghe.news",
+    **PRODUCT_MATERIALS,
     "service_status": "operating",
     "start_date": "2021-06-01",
     "audience": "individuals",

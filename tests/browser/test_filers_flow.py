@@ -102,6 +102,7 @@ def _fill_entity_form(page) -> None:
     district.select_option(label="海淀区")
     _label(page, "注册地址").fill("北京市海淀区中关村大街1号")
     _label(page, "所属行业").select_option(label="信息传输、软件和信息技术服务业")
+    _label(page, "主体网站").fill("https://www.xinghe.example.cn")
 
     _label(page, "证件类型").select_option(label="营业执照")
     _label(page, "证件有效期起").fill("2015-03-01")
@@ -118,6 +119,12 @@ def _fill_entity_form(page) -> None:
     _label(page, "算法安全责任人证件号码").fill(OFFICER_ID)
     _label(page, "算法安全责任人手机号码").fill("13912345678")
     _label(page, "算法安全责任人电子邮箱").fill("lihua@xinghe.example.cn")
+
+    _label(page, "联系人姓名").fill("赵敏")
+    _label(page, "联系人手机号码").fill("13712345678")
+    _label(page, "联系人电子邮箱").fill("zhaomin@xinghe.example.cn")
+    _label(page, "ICP证明类型").select_option(label="ICP经营许可证")
+    _label(page, "ICP备案号或许可证编号").fill("京B2-20201234")
 
 
 def _accept_dialogs(page) -> list[str]:
@@ -429,3 +436,41 @@ def test_ent_01_the_entity_form_fits_a_phone(page, screenshot_dir):
     page.goto("/account/entity/")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     _shot(page, "entity-detail-phone", screenshot_dir)
+
+
+def test_ent_01_contact_website_icp_and_licence_validity_on_a_phone(page, screenshot_dir):
+    """ENT-01: the 联系人, website and ICP number are filled on a phone; a licence whose validity has
+    ended is refused at its field, in Chinese, and the rest is kept."""
+    filer = FilerFactory()
+    page.set_viewport_size(PHONE)
+    _login(page, filer)
+    page.goto("/account/entity/edit/")
+    contact = page.get_by_role("group", name="联系人信息")
+    expect(contact).to_be_visible()
+    _label(page, "主体网站").fill("https://www.xinghe.example.cn")
+    _label(page, "联系人姓名").fill("赵敏")
+    _label(page, "联系人手机号码").fill("13712345678")
+    _label(page, "联系人电子邮箱").fill("zhaomin@xinghe.example.cn")
+    _label(page, "所属行业").select_option(label="公共管理、社会保障和社会组织")
+    _label(page, "ICP证明类型").select_option(label="ICP备案")
+    _label(page, "ICP备案号或许可证编号").fill("京ICP备12345678号-1")
+    _label(page, "证件有效期起").fill("2015-03-01")
+    _label(page, "证件有效期止").fill("2020-02-29")  # ended
+    _shot(page, "entity-materials-phone-filled", screenshot_dir)
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存", exact=True).click()
+    expect(_field(page, "certificate_valid_to")).to_contain_text("证件已过有效期")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    _field(page, "certificate_valid_to").scroll_into_view_if_needed()
+    if screenshot_dir:  # the viewport at the refused field, as the filer sees it
+        page.screenshot(path=f"{screenshot_dir}/entity-materials-phone-expired.png")
+    expect(_label(page, "联系人手机号码")).to_have_value("13712345678")
+
+    entity = Entity.objects.get(pk=filer.entity_id)
+    assert (entity.contact_name, entity.contact_mobile, entity.website) == (
+        "赵敏",
+        "13712345678",
+        "https://www.xinghe.example.cn",
+    )
+    assert (entity.industry, entity.icp_kind, entity.icp_number) == ("S", "filing", "京ICP备12345678号-1")
+    assert entity.certificate_valid_to is None  # refused, kept as typed for the filer to correct

@@ -14,7 +14,7 @@ from products.models import Function, Product
 from products.services import function_create, path_create, product_create, product_submit
 from review.services import transition_perform
 from review.transitions import Action
-from tests.builders import complete_entity
+from tests.builders import PRODUCT_MATERIALS, complete_entity
 from tests.factories import FilerFactory
 
 from .conftest import PHONE
@@ -30,6 +30,7 @@ APP = {
     "url": "https://news.xinghe.example.cn",
     "app_store": "华为应用市场",
     "app_package": "cn.example.xinghe.news",
+    **PRODUCT_MATERIALS,
     "service_status": "operating",
     "start_date": date(2021, 6, 1),
     "audience": "individuals",
@@ -111,6 +112,10 @@ def test_prd_03_builds_a_product_path_and_functions_and_keeps_reordered_steps(pa
     _label(page, "访问地址").fill("https://news.xinghe.example.cn")
     _label(page, "应用商店").fill("华为应用市场")
     _label(page, "APP包名").fill("cn.example.xinghe.news")
+    _label(page, "下载链接").fill(PRODUCT_MATERIALS["download_url"])
+    _label(page, "产品定位").fill(PRODUCT_MATERIALS["positioning"])
+    _label(page, "功能特点").fill(PRODUCT_MATERIALS["features"])
+    _label(page, "用户群体").fill(PRODUCT_MATERIALS["user_groups"])
     _label(page, "服务状态").select_option(label="运营中")
     _label(page, "服务对象").select_option(label="个人用户")
     _label(page, "服务开始日期").fill("2021-06-01")

@@ -217,6 +217,12 @@ class Command(BaseCommand):
             "officer_name": officer,
             "officer_position": "算法安全负责人",
             "officer_email": f"officer@{account.username}.example.cn",
+            "website": f"https://www.{account.username}.example.cn",
+            "contact_name": "陈静",
+            "contact_mobile": "13700001234",
+            "contact_email": f"contact@{account.username}.example.cn",
+            "icp_kind": "filing",
+            "icp_number": "京ICP备20201234号-1",
             **PEOPLE,
         }
         attachments = {name: self._upload(entity, name, account) for name in Entity.ATTACHMENT_FIELDS}
@@ -238,6 +244,12 @@ class Command(BaseCommand):
                 "url": url,
                 "app_store": "华为应用市场" if "app" in forms else "",
                 "app_package": f"cn.example.e{entity.pk}.p{len(name)}" if "app" in forms else "",
+                "download_url": f"https://appgallery.huawei.com/app/C{entity.pk:09d}"
+                if "app" in forms
+                else "",
+                "positioning": f"{name}：面向公众的互联网信息服务。",
+                "features": "个性化推荐、搜索、评论互动。",
+                "user_groups": "成年用户为主，提供青少年模式。",
                 "service_status": "operating",
                 "start_date": date(2021, 6, 1),
                 "audience": "individuals",
