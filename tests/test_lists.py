@@ -623,3 +623,154 @@ def test_pub_05_old_exports_and_their_files_are_pruned(django_capture_on_commit_
 
     assert list(ListExport.objects.values_list("pk", flat=True)) == [recent.pk]
     assert not default_storage.exists(old.file.name) and default_storage.exists(recent.file.name)
+
+
+# --- Two lists, batches (issue 15) -----------------------------------------------------------------
+
+
+def test_pub_05_a_generative_filing_is_on_the_deep_synthesis_list_only():
+    push = publish("星河推荐算法", algo_type="02")
+    ranking = publish("星河排序算法", algo_type="03")
+    synthesis = publish("星河大模型", algo_type="01")
+
+    internet = [row["id"] for row in list_rows(period="2026-11", generative=False)]
+    deep = [row["id"] for row in list_rows(period="2026-11", generative=True)]
+
+    assert internet == [push.pk, ranking.pk] and deep == [synthesis.pk]
+    internet_csv = list_csv(period="2026-11", generative=False).decode("utf-8-sig")
+    assert "星河大模型" not in internet_csv and "生成合成类" not in internet_csv
+
+
+def test_pub_05_csv_has_only_the_cac_columns():
+    record = publish("星河推荐算法")
+    generative = publish("星河大模型", algo_type="01")
+
+    for is_generative, headers, own in ((False, HEADERS, record), (True, GENERATIVE_HEADERS, generative)):
+        rows = _csv_rows(list_csv(period="2026-11", generative=is_generative))
+        assert rows[0] == headers and "id" not in rows[0]
+        assert rows[1][1] == own.name and len(rows[1]) == 8  # 序号…备注, nothing after
+
+
+def test_pub_05_list_titles_are_the_cacs():
+    from public_search.lists import list_title
+
+    assert list_title(label="2026年11月", generative=False) == "境内互联网信息服务算法备案清单（2026年11月）"
+    assert list_title(label="2026年", generative=True) == "境内深度合成服务算法备案清单（2026年）"
+    assert list_title(label="2026年第3批", generative=True) == "境内深度合成服务算法备案清单（2026年第3批）"
+
+
+def test_pub_05_a_batch_holds_the_approvals_since_the_last_batch_numbered_per_year_and_list(admin_user):
+    from public_search.lists import ListBatchEmpty, batch_key, list_batch_publish
+
+    year = timezone.localdate().year
+    first = publish("星河推荐算法", approved_on=date(2026, 10, 5))
+    second = publish("星河排序算法", approved_on=date(2026, 11, 5), algo_type="03")
+    synthesis = publish("星河大模型", algo_type="01")
+
+    batch1 = list_batch_publish(kind="all", actor=admin_user)
+    assert (batch1.kind, batch1.year, batch1.number, batch1.label) == ("all", year, 1, f"{year}年第1批")
+    assert batch1.published_by == admin_user
+    assert set(batch1.filings.values_list("pk", flat=True)) == {first.pk, second.pk}  # not 生成合成类
+
+    # Nothing approved since: a second click makes no batch.
+    with pytest.raises(ListBatchEmpty):
+        list_batch_publish(kind="all", actor=admin_user)
+
+    third = publish("星河检索算法", approved_on=date(2026, 11, 20), algo_type="04")
+    batch2 = list_batch_publish(kind="all", actor=admin_user)
+    assert batch2.number == 2
+    assert list(batch2.filings.values_list("pk", flat=True)) == [third.pk]
+
+    # The 深度合成 list is numbered on its own.
+    deep = list_batch_publish(kind="generative", actor=admin_user)
+    assert deep.number == 1 and list(deep.filings.values_list("pk", flat=True)) == [synthesis.pk]
+
+    rows = list_rows(period=batch_key(year, 1), generative=False)
+    assert [row["id"] for row in rows] == [first.pk, second.pk] and [r["seq"] for r in rows] == [1, 2]
+    assert [row["id"] for row in list_rows(period=batch_key(year, 1), generative=True)] == [synthesis.pk]
+
+
+def test_pub_05_a_batch_as_a_page_csv_and_pdf(client, admin_user):
+    from public_search.lists import list_batch_publish
+
+    year = timezone.localdate().year
+    publish("星河推荐算法")
+    batch = list_batch_publish(kind="all", actor=admin_user)
+    publish("批后算法")  # approved after the batch: in the month, not in the batch
+
+    page = client.get(reverse("lists:page"), {"batch": batch.key})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f"境内互联网信息服务算法备案清单（{year}年第1批）" in html
+    assert "星河推荐算法" in html and "批后算法" not in html
+    assert f'<option value="{batch.key}" selected>' in html
+    assert f"{reverse('lists:download', args=['csv'])}?batch={batch.key}" in html
+    # The month page offers the batch too.
+    month = client.get(reverse("lists:page"), {"period": "2026-11"}).content.decode()
+    assert f'<option value="{batch.key}"' in month and "批后算法" in month
+
+    csv_response = client.get(reverse("lists:download", args=["csv"]), {"batch": batch.key})
+    assert csv_response.status_code == 200
+    rows = _csv_rows(csv_response.content)
+    assert rows[0] == HEADERS and [row[1] for row in rows[1:]] == ["星河推荐算法"]
+    assert f"境内互联网信息服务算法备案清单（{year}年第1批）.csv" in unquote(
+        csv_response["Content-Disposition"]
+    )
+    pdf = client.get(reverse("lists:download", args=["pdf"]), {"batch": f"{year}年第1批"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"batch": "abc"},
+        {"batch": "2026-0"},
+        {"batch": "2026-99"},  # never published
+        {"batch": "2026-99999"},
+        {"batch": "2026-1", "kind": "generative"},  # published on the other list only
+        {"batch": "2026-1", "kind": "nonsense"},
+        {"batch": "9" * 30},
+        {"batch": "2026-1", "page": "abc"},
+    ],
+)
+def test_pub_05_a_malformed_or_unknown_batch_is_no_server_error(client, admin_user, query):
+    from public_search.lists import list_batch_publish
+
+    publish("星河推荐算法")
+    batch = list_batch_publish(kind="all", actor=admin_user)
+    query = {key: value.replace("2026-1", batch.key) for key, value in query.items()}
+
+    page = client.get(reverse("lists:page"), query)
+    assert page.status_code in (200, 400), page.status_code
+    if query.get("page") != "abc":
+        assert page.status_code == 400
+        assert 'role="alert"' in page.content.decode()
+    for fmt in ("csv", "pdf"):
+        download = client.get(reverse("lists:download", args=[fmt]), query)
+        assert download.status_code in (200, 302)
+        if query.get("page") != "abc":
+            assert download.status_code == 302
+
+
+def test_pub_05_administrator_publishes_the_next_batch_in_the_admin(client, admin_user):
+    from public_search.models import ListBatch
+
+    publish("星河推荐算法")
+    publish("星河大模型", algo_type="01")
+    url = reverse("admin:public_search_listbatch_publish")
+    assert client.get(url).status_code == 302  # not signed in: the admin's login
+    client.force_login(admin_user)
+
+    page = client.get(url).content.decode()
+    assert "境内互联网信息服务算法备案清单" in page and "境内深度合成服务算法备案清单" in page
+
+    response = client.post(url, {"kind": "generative"})
+    assert response.status_code == 302
+    batch = ListBatch.objects.get()
+    assert (batch.kind, batch.number, batch.entries.count()) == ("generative", 1, 1)
+    # A second click: nothing is waiting, no second batch.
+    assert client.post(url, {"kind": "generative"}).status_code == 302
+    assert ListBatch.objects.count() == 1
+    assert client.post(url, {"kind": "bogus"}).status_code == 302
+    assert ListBatch.objects.count() == 1
+    assert client.get(reverse("admin:public_search_listbatch_changelist")).status_code == 200
