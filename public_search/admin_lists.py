@@ -19,12 +19,17 @@ from .models_lists import ListBatch, ListKind
 
 @admin.register(ListBatch)
 class ListBatchAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "kind", "year", "number", "size", "published_at", "published_by")
+    list_display = ("kind", "batch_label", "size", "published_at", "published_by")
+    list_display_links = ("batch_label",)
     list_filter = ("kind", "year")
     date_hierarchy = "published_at"
     change_list_template = "admin/public_search/listbatch/change_list.html"
     fields = ("kind", "year", "number", "published_at", "published_by")
     readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("批次"), ordering="number")
+    def batch_label(self, obj: ListBatch) -> str:
+        return obj.label
 
     @admin.display(description=gettext_lazy("备案数"))
     def size(self, obj: ListBatch) -> int:
