@@ -169,8 +169,18 @@ class ListQueryForm(forms.Form):
 
 
 class PublicListQuerySerializer(serializers.Serializer):
-    period = serializers.CharField(max_length=20, help_text="某月 YYYY-MM 或全年 YYYY，2022年起")
-    kind = serializers.ChoiceField(required=False, default=KIND_ALL, choices=[k for k, _label in LIST_KINDS])
+    period = serializers.CharField(
+        required=False, max_length=20, help_text="某月 YYYY-MM 或全年 YYYY，2022年起；或给出 batch"
+    )
+    batch = serializers.CharField(
+        required=False, max_length=20, help_text="已发布的批次 YYYY-N（如 2026-3，即2026年第3批）"
+    )
+    kind = serializers.ChoiceField(
+        required=False,
+        default=KIND_ALL,
+        choices=[k for k, _label in LIST_KINDS],
+        help_text="all: 境内互联网信息服务算法备案清单; generative: 境内深度合成服务算法备案清单",
+    )
     page = serializers.IntegerField(required=False, min_value=1)
     page_size = serializers.IntegerField(
         required=False, min_value=1, max_value=500, help_text="1–500, 50 by default"
@@ -181,3 +191,14 @@ class PublicListQuerySerializer(serializers.Serializer):
             return period_check(value)
         except ValidationError as exc:
             raise serializers.ValidationError(exc.messages) from None
+
+    def validate(self, data: dict) -> dict:
+        """`period` of the validated data is the lists' key of the period or (when given) the batch."""
+        if batch := data.get("batch", "").strip():
+            try:
+                data["period"] = batch_check(batch, kind=data["kind"])
+            except ValidationError as exc:
+                raise serializers.ValidationError({"batch": exc.messages}) from None
+        elif not data.get("period"):
+            raise serializers.ValidationError({"period": [_("请给出期间（period）或批次（batch）。")]})
+        return data

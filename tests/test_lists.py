@@ -774,3 +774,20 @@ def test_pub_05_administrator_publishes_the_next_batch_in_the_admin(client, admi
     assert client.post(url, {"kind": "bogus"}).status_code == 302
     assert ListBatch.objects.count() == 1
     assert client.get(reverse("admin:public_search_listbatch_changelist")).status_code == 200
+
+
+def test_pub_05_a_batch_as_open_data(admin_user):
+    from rest_framework.test import APIClient
+
+    from public_search.lists import list_batch_publish
+
+    first = publish("星河推荐算法")
+    batch = list_batch_publish(kind="all", actor=admin_user)
+    publish("批后算法")
+    api = APIClient()
+
+    body = api.get("/api/v1/public/lists/", {"batch": batch.key}).json()
+    assert [row["id"] for row in body["results"]] == [first.pk]
+    for query in ({"batch": "abc"}, {"batch": "2026-99"}, {"batch": batch.key, "kind": "generative"}, {}):
+        response = api.get("/api/v1/public/lists/", query)
+        assert response.status_code == 400, query
