@@ -1,1 +1,1 @@
-from . import admin_announcements  # noqa: F401
+from . import admin_announcements, admin_lists  # noqa: F401

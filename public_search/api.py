@@ -201,8 +201,10 @@ class PublicFilingDetailApi(APIView):
 
 
 class PublicListApi(APIView):
-    """PUB-05 as open data: the published list of a period (YYYY-MM or YYYY), the 生成合成类 list with
-    kind=generative. Rows carry the filing's stable `id`, the same as in the CSV and the public pages."""
+    """PUB-05 as open data: a published list of a period (YYYY-MM or YYYY) or of a batch (batch=YYYY-N);
+    境内互联网信息服务算法备案清单 by default, 境内深度合成服务算法备案清单 (生成合成类 only) with
+    kind=generative. Rows carry the filing's stable `id`, as the public pages do (the CSV keeps to the
+    CAC's columns and has none)."""
 
     permission_classes = [permissions.AllowAny]
     authentication_classes = []

@@ -15,6 +15,7 @@ from beian.regions import province_parse
 from review.numbers import NUMBER_MAX_LENGTH
 
 from .models import PublicState
+from .models_lists import ListBatch, ListKind
 
 SORTS = (("relevance", _("相关度")), ("date", _("备案日期")))
 QUERY_MAX_LENGTH = 100  # as the search box says (maxlength)
@@ -104,8 +105,9 @@ class NumberCheckForm(forms.Form):
 
 # --- Published lists (PUB-05) -----------------------------------------------------------------------
 
-KIND_ALL, KIND_GENERATIVE = "all", "generative"
-LIST_KINDS = ((KIND_ALL, _("全部")), (KIND_GENERATIVE, _("生成合成类")))
+# The two lists the CAC publishes: 境内互联网信息服务 (every type but 生成合成类) and 境内深度合成服务.
+KIND_ALL, KIND_GENERATIVE = ListKind.INTERNET.value, ListKind.DEEP_SYNTHESIS.value
+LIST_KINDS = tuple(ListKind.choices)
 
 
 def period_check(value: str) -> str:
@@ -118,16 +120,48 @@ def period_check(value: str) -> str:
         raise ValidationError(str(exc), code="invalid") from None
 
 
+def batch_check(value: str, *, kind: str) -> str:
+    """A published batch of the list (2026-3 or 2026年第3批) as the lists key it (b2026-3); ValidationError
+    with the reader's message when it is malformed or was never published."""
+    from .lists import batch_key, batch_parse
+
+    try:
+        year, number = batch_parse(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc), code="invalid") from None
+    if not ListBatch.objects.filter(kind=kind or KIND_ALL, year=year, number=number).exists():
+        raise ValidationError(
+            _("%(list)s没有%(year)s年第%(number)s批。")
+            % {"list": ListKind(kind or KIND_ALL).label, "year": year, "number": number},
+            code="not_found",
+        )
+    return batch_key(year, number)
+
+
 class ListQueryForm(forms.Form):
-    """Which list the lists page and its downloads show. The period is checked by the view, which falls
-    back to the newest month when none is given."""
+    """Which list the lists page and its downloads show: of a period, or of a batch (which wins when both
+    are given). The period is checked by the view, which falls back to the newest month when none is
+    given. `period` of the cleaned data is the lists' key of either (2026-11, 2026 or b2026-3)."""
 
     period = forms.CharField(label=_("期间"), required=False, max_length=20)
+    batch = forms.CharField(label=_("批次"), required=False, max_length=20)
     kind = forms.ChoiceField(label=_("清单"), required=False, choices=LIST_KINDS)
 
     def clean_period(self) -> str:
         value = self.cleaned_data["period"].strip()
+        if self.data.get("batch", "").strip():
+            return ""  # the batch decides
         return period_check(value) if value else ""
+
+    def clean(self):
+        data = super().clean()
+        batch = data.get("batch", "").strip()
+        if batch and "kind" in data:
+            try:
+                data["period"] = batch_check(batch, kind=data["kind"])
+            except ValidationError as exc:
+                self.add_error("batch", exc)
+        return data
 
     @property
     def generative(self) -> bool:
@@ -135,8 +169,18 @@ class ListQueryForm(forms.Form):
 
 
 class PublicListQuerySerializer(serializers.Serializer):
-    period = serializers.CharField(max_length=20, help_text="某月 YYYY-MM 或全年 YYYY，2022年起")
-    kind = serializers.ChoiceField(required=False, default=KIND_ALL, choices=[k for k, _label in LIST_KINDS])
+    period = serializers.CharField(
+        required=False, max_length=20, help_text="某月 YYYY-MM 或全年 YYYY，2022年起；或给出 batch"
+    )
+    batch = serializers.CharField(
+        required=False, max_length=20, help_text="已发布的批次 YYYY-N（如 2026-3，即2026年第3批）"
+    )
+    kind = serializers.ChoiceField(
+        required=False,
+        default=KIND_ALL,
+        choices=[k for k, _label in LIST_KINDS],
+        help_text="all: 境内互联网信息服务算法备案清单; generative: 境内深度合成服务算法备案清单",
+    )
     page = serializers.IntegerField(required=False, min_value=1)
     page_size = serializers.IntegerField(
         required=False, min_value=1, max_value=500, help_text="1–500, 50 by default"
@@ -147,3 +191,14 @@ class PublicListQuerySerializer(serializers.Serializer):
             return period_check(value)
         except ValidationError as exc:
             raise serializers.ValidationError(exc.messages) from None
+
+    def validate(self, data: dict) -> dict:
+        """`period` of the validated data is the lists' key of the period or (when given) the batch."""
+        if batch := data.get("batch", "").strip():
+            try:
+                data["period"] = batch_check(batch, kind=data["kind"])
+            except ValidationError as exc:
+                raise serializers.ValidationError({"batch": exc.messages}) from None
+        elif not data.get("period"):
+            raise serializers.ValidationError({"period": [_("请给出期间（period）或批次（batch）。")]})
+        return data

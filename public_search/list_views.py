@@ -1,4 +1,4 @@
-"""备案清单 (PUB-05) pages: the list of a period on a page, and as CSV or PDF.
+"""备案清单 (PUB-05) pages: the list of a period or a batch on a page, and as CSV or PDF.
 
 A list of at most LIST_SYNC_LIMIT rows is made during the request. A longer one (a whole year) is made
 by a Celery task while the reader watches its progress on a page that refreshes itself. The lists are
@@ -25,6 +25,7 @@ from review.outbox import publish_on_commit
 from .forms import KIND_GENERATIVE, ListQueryForm
 from .lists import (
     FIRST_YEAR,
+    list_batches,
     list_columns,
     list_csv,
     list_filename,
@@ -33,8 +34,9 @@ from .lists import (
     list_rows_of,
     list_stamp,
     list_title,
+    period_label,
     period_normalise,
-    period_parse,
+    period_year,
 )
 from .models import PublicFiling
 from .models_lists import ListExport
@@ -45,6 +47,7 @@ LIST_SYNC_LIMIT = 2000  # rows made during the request; a longer list goes to th
 # 2000 ≈ 18 s, measured), so a PDF is made during the request only up to this many rows.
 PDF_SYNC_LIMIT = 500
 PAGE_SIZE = 50
+BATCHES_OFFERED = 60  # the newest batches of a list in the page's form; older ones by ?batch=YYYY-N
 # An export still pending or running after this is presumed lost (the task's time limit is 30 minutes);
 # a finished one is reused for a day unless a filing of its list changed since.
 STALE_AFTER = timedelta(hours=1)
@@ -61,7 +64,9 @@ def _default_period() -> str:
 
 
 def _query(period: str, generative: bool) -> str:
-    return urlencode({"period": period, **({"kind": KIND_GENERATIVE} if generative else {})})
+    """The query string of a list: ?period=2026-11, or ?batch=2026-3 for a batch (key b2026-3)."""
+    where = {"batch": period[1:]} if period.startswith("b") else {"period": period}
+    return urlencode({**where, **({"kind": KIND_GENERATIVE} if generative else {})})
 
 
 def _limit(fmt: str) -> int:
@@ -77,38 +82,56 @@ def _background(count: int) -> str:
 
 @require_GET
 def list_page(request):
-    """The list of a period, 50 rows a page, with the form to pick another and the downloads."""
+    """The list of a period or a batch, 50 rows a page, with the forms to pick another and the downloads."""
     form = ListQueryForm(request.GET)
     valid = form.is_valid()
-    generative = form.generative if valid else request.GET.get("kind") == KIND_GENERATIVE
+    generative = request.GET.get("kind") == KIND_GENERATIVE
+    # The newest batches of the list, for the form: a batch published since changes the page.
+    batches = list(list_batches(generative=generative)[:BATCHES_OFFERED])
     text = request.GET.get("period", "").strip() or _default_period()
-    context = {"period_text": text, "generative": generative, "kind_generative": KIND_GENERATIVE}
+    context = {
+        "period_text": text,
+        "batch_text": request.GET.get("batch", "").strip(),
+        "batches": batches,
+        "generative": generative,
+        "kind_generative": KIND_GENERATIVE,
+    }
     if not valid:  # SEC-05: said on the page, at the form, with what was typed kept
         context["error"] = " ".join(message for messages in form.errors.values() for message in messages)
+        context["batch_error"] = "batch" in form.errors
+        context["month_value"] = text
         return render(request, "public_search/lists.html", context, status=400)
     period = form.cleaned_data["period"] or period_normalise(text)
     changed, count = list_stamp(period=period, generative=generative)
 
     def build():
-        start, _end, label = period_parse(period)
+        label = period_label(period)
+        year = period_year(period)
+        is_batch = period.startswith("b")
         paginator = Paginator(list_queryset(period=period, generative=generative), PAGE_SIZE)
         paginator.count = count  # counted with the validator: not counted twice
         page = paginator.get_page(request.GET.get("page"))
         query = _query(period, generative)
+        if is_batch:
+            month_value = _default_period()
+        else:  # A <input type="month"> takes YYYY-MM only: a year shows as its January; the title says 全年.
+            month_value = period if len(period) == 7 else f"{period}-01"
         context.update(
             period=period,
-            # A <input type="month"> takes YYYY-MM only: a year shows as its January, and the title says 全年.
-            month_value=period if len(period) == 7 else f"{period}-01",
-            year=start.year,
+            month_value=month_value,
+            year=year,
             is_year=len(period) == 4,
+            is_batch=is_batch,
+            batch_value=period[1:] if is_batch else "",
             label=label,
             title=list_title(label=label, generative=generative),
             columns=list_columns(generative=generative),
             page=page,
             rows=list(list_rows_of(page.object_list, generative=generative, first=page.start_index())),
             query=query,
-            year_query=_query(str(start.year), generative),
-            other_kind_query=_query(period, not generative),
+            year_query=_query(str(year), generative),
+            # Batches are numbered per list: the other list is offered for the batch's year.
+            other_kind_query=_query(str(year) if is_batch else period, not generative),
             background=_background(page.paginator.count),
         )
         return render(request, "public_search/lists.html", context)
@@ -116,7 +139,8 @@ def list_page(request):
     # Issue 17: a reader revalidating a page of a list that has not changed gets 304, nothing rendered.
     stamp = changed.isoformat() if changed else ""
     # Which downloads the worker makes follows from the count and the limits: the page says so.
-    parts = (period, generative, request.GET.get("page", ""), stamp, count, _background(count))
+    newest_batch = batches[0].pk if batches else 0
+    parts = (period, generative, request.GET.get("page", ""), stamp, count, _background(count), newest_batch)
     return page_respond(request, build, "list", *parts)
 
 
@@ -189,9 +213,8 @@ def list_download(request, fmt: str):
     export = _export_reusable(period=period, generative=generative, fmt=fmt)
     if export is not None:
         return redirect("lists:export", pk=export.pk)
-    _start, _end, label = period_parse(period)
     context = {
-        "title": list_title(label=label, generative=generative),
+        "title": list_title(label=period_label(period), generative=generative),
         "fmt": fmt,
         "count": count,
         "period": period,
@@ -208,10 +231,9 @@ def list_download(request, fmt: str):
 def list_export_status(request, pk: int):
     """How far the worker is: a progress bar, the page refreshing itself every 2 s until done."""
     export = get_object_or_404(ListExport, pk=pk)
-    _start, _end, label = period_parse(export.period)
     context = {
         "export": export,
-        "title": list_title(label=label, generative=export.generative),
+        "title": list_title(label=period_label(export.period), generative=export.generative),
         "filename": list_filename(period=export.period, generative=export.generative, fmt=export.fmt),
         "query": _query(export.period, export.generative),
         "kind_generative": KIND_GENERATIVE,

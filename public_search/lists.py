@@ -1,13 +1,16 @@
 """备案清单 (PUB-05): the filings approved in a period, in the CAC's columns, as a web page, CSV and PDF.
 
-Two lists, as the CAC publishes them: every type with 算法类别; and 生成合成类 (type 01) on its own, with
-角色 in place of 算法类别. A period is a month ("2026-11") or, because the CAC publishes in batches, a
-whole year ("2026"): the filings whose first approval falls in it. A filing stays on the list of its
-period after it is cancelled or revoked; 备注 says so.
+Two lists, as the CAC publishes them: 境内互联网信息服务算法备案清单, every type but 生成合成类, with
+算法类别; and 境内深度合成服务算法备案清单, 生成合成类 (type 01) only, with 角色 in place of 算法类别. A
+filing is on one of them, never both.
 
-Only PublicFiling is read: it holds nothing private (PUB-06). The CSV has exactly the published columns,
-plus the filing's public id. The lists are official Chinese documents: they are written in Chinese
-whatever the reader's language.
+A list is of a period or of a batch. A period is a month ("2026-11") or a year ("2026"): the filings
+whose first approval falls in it. A batch (第N批, key "b2026-3") is what an administrator published
+together (list_batch_publish): the approvals not yet in an earlier batch of that list. A filing stays on
+its lists after it is cancelled or revoked; 备注 says so.
+
+Only PublicFiling is read: it holds nothing private (PUB-06). The CSV has exactly the CAC's columns. The
+lists are official Chinese documents: they are written in Chinese whatever the reader's language.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, F, Max, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +37,7 @@ from filers.documents import _render as render_pdf
 from review.numbers import number_display
 
 from .models import ListExport, PublicFiling, PublicState
+from .models_lists import ListBatch, ListBatchEntry, ListKind
 
 # Called with a percentage, 0–99, while a long list is being made (tasks.list_export_task).
 Progress = Callable[[int], None]
@@ -55,10 +60,13 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 GENERATIVE_COLUMNS: tuple[tuple[str, str], ...] = tuple(
     ("role", _("角色")) if key == "algo_type" else (key, label) for key, label in COLUMNS
 )
-ID_COLUMN = "id"
+ID_COLUMN = "id"  # in the page's rows and the open data, for links and joins; never in the CSV
 
 _YEAR = re.compile(r"(\d{4})\s*年?")
 _MONTH = re.compile(r"(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*月?")
+# A batch as a reader writes it ("2026-3", "2026年第3批"), and as the lists key it ("b2026-3").
+_BATCH = re.compile(r"(\d{4})\s*(?:-|/|年\s*第?)\s*(\d{1,4})\s*批?")
+_BATCH_KEY = re.compile(r"b(\d{4})-(\d{1,4})")
 
 
 # --- Periods -------------------------------------------------------------------------------------
@@ -95,19 +103,59 @@ def period_normalise(text: str) -> str:
     return f"{start:%Y}" if start.month != end.month else f"{start:%Y-%m}"
 
 
+def batch_parse(text: str) -> tuple[int, int]:
+    """("2026-3" or "2026年第3批" → (2026, 3)). Raises ValueError with a message for the reader."""
+    text = (text or "").strip()
+    match = _BATCH.fullmatch(text)
+    if not match or int(match[2]) < 1:
+        raise ValueError(_("无法识别批次“%(text)s”：请写成 2026-3（2026年第3批）。") % {"text": text[:20]})
+    return int(match[1]), int(match[2])
+
+
+def batch_key(year: int, number: int) -> str:
+    """The key of a batch where the lists take a period: "b2026-3"."""
+    return f"b{year}-{number}"
+
+
+def _batch_of_key(period: str) -> tuple[int, int] | None:
+    match = _BATCH_KEY.fullmatch(period)
+    return (int(match[1]), int(match[2])) if match else None
+
+
+def period_label(period: str) -> str:
+    """ "2026年11月", "2026年" or "2026年第3批": how the CAC names the list's period or batch."""
+    if batch := _batch_of_key(period):
+        return f"{batch[0]}年第{batch[1]}批"
+    return period_parse(period)[2]
+
+
+def period_year(period: str) -> int:
+    """The year of a period or batch key."""
+    if batch := _batch_of_key(period):
+        return batch[0]
+    return period_parse(period)[0].year
+
+
+def list_kind(*, generative: bool) -> ListKind:
+    return ListKind.DEEP_SYNTHESIS if generative else ListKind.INTERNET
+
+
 def list_title(*, label: str, generative: bool) -> str:
-    """ "2026年11月 算法备案清单", "2026年 生成合成类算法备案清单" — in the page's language (the PDF asks
-    for it in Chinese, as the CAC titles its lists)."""
-    period = _period_display(label)
-    if generative:
-        return str(_("%(period)s 生成合成类算法备案清单") % {"period": period})
-    return str(_("%(period)s 算法备案清单") % {"period": period})
+    """ "境内互联网信息服务算法备案清单（2026年11月）", "境内深度合成服务算法备案清单（2026年第3批）" — the
+    CAC's titles, in the page's language (the PDF and the file name ask for them in Chinese)."""
+    return str(
+        _("%(list)s（%(period)s）")
+        % {"list": list_kind(generative=generative).label, "period": _period_display(label)}
+    )
 
 
 def _period_display(label: str) -> str:
-    """ "2026年11月" as the language writes a month ("November 2026"), "2026年" as it writes a year."""
+    """ "2026年11月" as the language writes a month ("November 2026"), "2026年" as it writes a year,
+    "2026年第3批" as it writes a batch."""
     from django.utils.formats import date_format
 
+    if m := re.fullmatch(r"(\d{4})年第(\d+)批", label):
+        return str(_("%(year)s年第%(number)s批") % {"year": m[1], "number": m[2]})
     m = re.fullmatch(r"(\d{4})年(?:(\d{1,2})月)?", label)
     if not m:
         return label
@@ -118,9 +166,11 @@ def _period_display(label: str) -> str:
 
 
 def list_filename(*, period: str, generative: bool, fmt: str) -> str:
-    """The name a download is saved under: "2026年11月生成合成类算法备案清单.pdf"."""
-    _start, _end, label = period_parse(period)
-    return f"{label}{'生成合成类' if generative else ''}算法备案清单.{fmt}"
+    """The name a download is saved under, the CAC's title in Chinese:
+    "境内深度合成服务算法备案清单（2026年11月）.pdf"."""
+    with translation.override("zh-hans"):
+        title = list_title(label=period_label(period), generative=generative)
+    return f"{title}.{fmt}"
 
 
 # --- Rows ------------------------------------------------------------------------------------------
@@ -131,12 +181,26 @@ def list_columns(*, generative: bool) -> tuple[tuple[str, str], ...]:
     return GENERATIVE_COLUMNS if generative else COLUMNS
 
 
-def list_queryset(*, period: str, generative: bool) -> QuerySet[PublicFiling]:
-    """The period's filings in list order: by date of approval, then by number."""
-    start, end, _label = period_parse(period)
-    queryset = PublicFiling.objects.filter(approved_on__gte=start, approved_on__lte=end)
+def _of_kind(queryset: QuerySet[PublicFiling], *, generative: bool) -> QuerySet[PublicFiling]:
+    """生成合成类 on the 深度合成 list only; every other type on the 互联网信息服务 list only."""
     if generative:
-        queryset = queryset.filter(algo_type=AlgorithmType.GENERATION)
+        return queryset.filter(algo_type=AlgorithmType.GENERATION)
+    return queryset.exclude(algo_type=AlgorithmType.GENERATION)
+
+
+def list_queryset(*, period: str, generative: bool) -> QuerySet[PublicFiling]:
+    """The filings of the period or batch, in list order: by date of approval, then by number."""
+    if batch := _batch_of_key(period):
+        year, number = batch
+        queryset = PublicFiling.objects.filter(
+            batch_entry__batch__kind=list_kind(generative=generative),
+            batch_entry__batch__year=year,
+            batch_entry__batch__number=number,
+        )
+    else:
+        start, end, _label = period_parse(period)
+        queryset = PublicFiling.objects.filter(approved_on__gte=start, approved_on__lte=end)
+    queryset = _of_kind(queryset, generative=generative)
     return queryset.order_by("approved_on", F("number").asc(nulls_last=True), "filing_id").only(
         "filing_id",
         "number",
@@ -160,7 +224,8 @@ def _remark(record: PublicFiling) -> str:
 
 
 def list_rows_of(records: Iterable[PublicFiling], *, generative: bool, first: int = 1) -> Iterator[dict]:
-    """One dict per filing, keyed by the published columns in their order, then `id`; 序号 from `first`."""
+    """One dict per filing, keyed by the published columns in their order, then `id` (for the page's links
+    and the open data; the CSV leaves it out); 序号 from `first`."""
     with translation.override("zh-hans"):
         types = {code: str(label) for code, label in AlgorithmType.choices}
         roles = {code: str(label) for code, label in Role.choices}
@@ -185,7 +250,7 @@ def _iter_rows(*, period: str, generative: bool) -> Iterator[dict]:
 
 
 def list_rows(*, period: str, generative: bool) -> list[dict]:
-    """The list of the period (PUB-05), ordered by date of approval then number; 序号 from 1."""
+    """The list of the period or batch (PUB-05), ordered by date of approval then number; 序号 from 1."""
     return list(_iter_rows(period=period, generative=generative))
 
 
@@ -227,18 +292,15 @@ def _csv_cell(value):
 
 def list_csv(*, period: str, generative: bool, progress: Progress | None = None) -> bytes:
     """The list as CSV: UTF-8 with a BOM (so that Excel reads it as UTF-8), CRLF line ends, the CAC's
-    Chinese column headers."""
+    columns with their Chinese headers and nothing else (no `id`: the CAC's lists have none)."""
     columns = list_columns(generative=generative)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     with translation.override("zh-hans"):
         headers = [str(header) for _key, header in columns]
-    # `id`, the filing's public id (its page is /public/filing/<id>/), comes LAST so that the published
-    # columns keep the CAC's order, and re-users can join lists of different periods, or a list with the
-    # API, on a key that never changes (a number may be missing while it is being issued).
-    writer.writerow([*headers, ID_COLUMN])
+    writer.writerow(headers)
     for row in _rows_reporting(period=period, generative=generative, progress=progress, upto=99):
-        writer.writerow([*(_csv_cell(row[key]) for key, _header in columns), row[ID_COLUMN]])
+        writer.writerow([_csv_cell(row[key]) for key, _header in columns])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -282,7 +344,7 @@ ROWS_PER_PAGE = 11  # measured on typical rows (landscape A4, 9pt): only to esti
 def list_pdf(*, period: str, generative: bool, progress: Progress | None = None) -> bytes:
     """The list as a landscape A4 PDF: title, the table with its header row on every page, page numbers;
     the Noto CJK fonts embedded and subset."""
-    _start, _end, label = period_parse(period)
+    label = period_label(period)
     rows = list(_rows_reporting(period=period, generative=generative, progress=progress, upto=5))
     with translation.override("zh-hans"):
         columns = [(key, str(header)) for key, header in list_columns(generative=generative)]
@@ -325,3 +387,48 @@ def list_exports_prune() -> int:
         export.delete()
         deleted += 1
     return deleted
+
+
+# --- Batches (第N批) --------------------------------------------------------------------------------
+
+
+class ListBatchEmpty(Exception):
+    """Nothing was approved since the last batch of that list: no batch is made."""
+
+
+def list_batch_pending(*, kind: str) -> QuerySet[PublicFiling]:
+    """The filings of the list that no batch has published yet: the next batch's."""
+    queryset = PublicFiling.objects.filter(batch_entry__isnull=True)
+    return _of_kind(queryset, generative=kind == ListKind.DEEP_SYNTHESIS)
+
+
+@transaction.atomic
+def list_batch_publish(*, kind: str, actor) -> ListBatch:
+    """PUB-05: publish the next batch of a list, 第N批 of this year, numbered per year and list: every
+    filing of the list approved and not yet in a batch. Raises ListBatchEmpty when there is none.
+
+    Two clicks make one batch: the newest batch of the list is locked first, so a second publication
+    waits for the first and then finds nothing left to publish. The first batch of a list has no row to
+    lock; there the unique (kind, year, number) and the unique filing of an entry refuse the second."""
+    kind = ListKind(kind)
+    ListBatch.objects.select_for_update().filter(kind=kind).order_by("-published_at").first()
+    now = timezone.now()
+    year = timezone.localdate(now).year
+    ids = list(
+        list_batch_pending(kind=kind).order_by("approved_on", "filing_id").values_list("pk", flat=True)
+    )
+    if not ids:
+        raise ListBatchEmpty(kind)
+    last = ListBatch.objects.filter(kind=kind, year=year).aggregate(number=Max("number"))["number"]
+    batch = ListBatch.objects.create(
+        kind=kind, year=year, number=(last or 0) + 1, published_at=now, published_by=actor
+    )
+    ListBatchEntry.objects.bulk_create(
+        (ListBatchEntry(batch=batch, filing_id=pk) for pk in ids), batch_size=CHUNK
+    )
+    return batch
+
+
+def list_batches(*, generative: bool) -> QuerySet[ListBatch]:
+    """The published batches of a list, newest first."""
+    return ListBatch.objects.filter(kind=list_kind(generative=generative)).order_by("-year", "-number")

@@ -55,7 +55,7 @@ class PublicFiling(models.Model):
 
 
 from .models_announcements import Announcement  # noqa: E402,F401
-from .models_lists import ListExport  # noqa: E402,F401
+from .models_lists import ListBatch, ListBatchEntry, ListExport, ListKind  # noqa: E402,F401
 
 
 class PublicGram(models.Model):

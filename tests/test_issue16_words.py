@@ -79,10 +79,15 @@ def test_issue_16_english_domain_options_keep_the_chinese_value(client):
 def test_issue_16_english_office_names_and_list_titles():
     with translation.override("en"):
         assert office_name("") == "Cyberspace Administration of China"
-        assert list_title(label="2026年11月", generative=False) == "Algorithm filing list, November 2026"
+        # PUB-05 (issue 15): the CAC's list names, the period in brackets.
+        assert list_title(label="2026年11月", generative=False) == (
+            "Algorithm filing list of domestic internet information services (November 2026)"
+        )
     with translation.override("zh-hans"):
-        assert list_title(label="2026年11月", generative=False) == "2026年11月 算法备案清单"
-        assert list_title(label="2026年", generative=True) == "2026年 生成合成类算法备案清单"
+        assert (
+            list_title(label="2026年11月", generative=False) == "境内互联网信息服务算法备案清单（2026年11月）"
+        )
+        assert list_title(label="2026年", generative=True) == "境内深度合成服务算法备案清单（2026年）"
 
 
 @override_settings(LANGUAGE_CODE="en")

@@ -138,12 +138,13 @@ def test_pub_05_columns_and_order():
 
     rows = list_rows(period="2026-11", generative=False)
 
-    assert [list(row) for row in rows] == [KEYS] * 5
-    assert [row["seq"] for row in rows] == [1, 2, 3, 4, 5]
-    assert [row["id"] for row in rows] == [first.pk, a.pk, b.pk, generative.pk, later.pk]
+    assert [list(row) for row in rows] == [KEYS] * 4
+    assert [row["seq"] for row in rows] == [1, 2, 3, 4]
+    # PUB-05 (issue 15): 生成合成类 is on the 深度合成 list only, not on this one.
+    assert [row["id"] for row in rows] == [first.pk, a.pk, b.pk, later.pk]
+    assert generative.pk not in [row["id"] for row in rows]
     assert rows[0]["algo_type"] == "个性化推送类"
-    assert rows[3]["algo_type"] == "生成合成类"  # 全部 lists every type
-    assert rows[4]["algo_type"] == "排序精选类"
+    assert rows[3]["algo_type"] == "排序精选类"
     assert rows[0]["name"] == "星河推荐算法"
     assert rows[0]["entity_name"] == "北京星河科技有限公司"
     assert rows[0]["main_use"] == "应用于短视频推荐场景，为用户推荐可能感兴趣的内容。"
@@ -153,7 +154,7 @@ def test_pub_05_columns_and_order():
     year = list_rows(period="2026", generative=False)
     assert [row["name"] for row in year][0] == "十月算法"
     assert [row["name"] for row in year][-1] == "十二月算法"
-    assert [row["seq"] for row in year] == list(range(1, 8))
+    assert [row["seq"] for row in year] == list(range(1, 7))
 
 
 def test_pub_05_generative_list_has_role_and_only_type_01():
@@ -177,8 +178,10 @@ def test_pub_05_products_written_as_given():
     publish("星河合成引擎", algo_type="01", role="supporter", products="--", approved_on=date(2026, 11, 6))
 
     rows = list_rows(period="2026-11", generative=False)
+    generative = list_rows(period="2026-11", generative=True)
 
-    assert [row["products"] for row in rows] == [products, "--"]
+    assert [row["products"] for row in rows] == [products]
+    assert [row["products"] for row in generative] == ["--"]
     assert _csv_rows(list_csv(period="2026-11", generative=False))[1][4] == products
 
 
@@ -213,9 +216,8 @@ def test_pub_05_remark_says_cancelled_revoked_or_changed():
 def test_pub_05_csv_has_bom_crlf_and_the_cac_columns():
     first = publish("星河推荐算法", approved_on=date(2026, 11, 2))
     second = publish(
-        "星河合成引擎",
-        algo_type="01",
-        role="supporter",
+        "星河排序引擎",
+        algo_type="03",
         products="--",
         state="cancelled",
         remark="已注销",
@@ -227,7 +229,7 @@ def test_pub_05_csv_has_bom_crlf_and_the_cac_columns():
     assert content.startswith(b"\xef\xbb\xbf")  # Excel reads it as UTF-8
     assert content.count(b"\r\n") == 3 and b"\n" not in content.replace(b"\r\n", b"")
     assert _csv_rows(content) == [
-        [*HEADERS, "id"],  # PUB-06: exactly the published columns, then the stable id
+        HEADERS,  # PUB-05 (issue 15): exactly the CAC's columns, no `id`
         [
             "1",
             "星河推荐算法",
@@ -237,18 +239,16 @@ def test_pub_05_csv_has_bom_crlf_and_the_cac_columns():
             "应用于短视频推荐场景，为用户推荐可能感兴趣的内容。",
             f"网信算备{first.number}号",
             "",
-            str(first.pk),
         ],
         [
             "2",
-            "星河合成引擎",
-            "生成合成类",
+            "星河排序引擎",
+            "排序精选类",
             "北京星河科技有限公司",
             "--",
             "应用于短视频推荐场景，为用户推荐可能感兴趣的内容。",
             f"网信算备{second.number}号",
             "已注销",
-            str(second.pk),
         ],
     ]
 
@@ -259,7 +259,7 @@ def test_pub_05_csv_of_generative_list_has_role():
 
     rows = _csv_rows(list_csv(period="2026-11", generative=True))
 
-    assert rows[0] == [*GENERATIVE_HEADERS, "id"]
+    assert rows[0] == GENERATIVE_HEADERS  # PUB-05 (issue 15): no `id` column
     assert [row[1:3] for row in rows[1:]] == [["星河大模型", "服务提供者"]]
 
 
@@ -291,7 +291,7 @@ def test_pub_05_pdf_text_and_embedded_fonts(tmp_path):
     assert pdf.startswith(b"%PDF-")
     text = _pdf_text(pdf, tmp_path)
     compact = re.sub(r"\s+", "", text)
-    assert "2026年11月算法备案清单" in compact
+    assert "境内互联网信息服务算法备案清单（2026年11月）" in compact
     for header in HEADERS:
         assert header in compact
     for name in (
@@ -334,7 +334,7 @@ def test_pub_05_pdf_of_generative_list(tmp_path):
 
     compact = re.sub(r"\s+", "", _pdf_text(list_pdf(period="2026-11", generative=True), tmp_path))
 
-    assert "2026年11月生成合成类算法备案清单" in compact
+    assert "境内深度合成服务算法备案清单（2026年11月）" in compact
     assert "角色" in compact and "算法类别" not in compact
     assert "服务技术支持者" in compact and "星河推荐算法" not in compact
 
@@ -351,24 +351,22 @@ def test_pub_05_page_shows_the_list_50_a_page(client):
 
     assert response.status_code == 200  # public: no login
     html = response.content.decode()
-    assert "2026年11月 算法备案清单" in html
+    assert "境内互联网信息服务算法备案清单（2026年11月）" in html
     for header in HEADERS:
         assert f">{header}</th>" in html
     assert html.count('<td class="col-seq"') == 50  # each cell also names its column for phones
-    assert "共 52 项" in html
+    assert "共 51 项" in html  # 生成合成类 is on the other list only (issue 15)
     assert f"{reverse('lists:download', args=['csv'])}?period=2026-11" in html
     assert f"{reverse('lists:download', args=['pdf'])}?period=2026-11" in html
     assert 'type="month"' in html and 'value="2026-11"' in html
 
     page2 = client.get(reverse("lists:page"), {"period": "2026-11", "page": 2}).content.decode()
-    assert re.search(r'<td class="col-seq"[^>]*>51</td>', page2) and re.search(
-        r'<td class="col-seq"[^>]*>52</td>', page2
-    )
+    assert re.search(r'<td class="col-seq"[^>]*>51</td>', page2)
 
     generative = client.get(
         reverse("lists:page"), {"period": "2026-11", "kind": "generative"}
     ).content.decode()
-    assert "2026年11月 生成合成类算法备案清单" in generative
+    assert "境内深度合成服务算法备案清单（2026年11月）" in generative
     assert ">角色</th>" in generative and ">算法类别</th>" not in generative
     assert "星河大模型" in generative and "星河推荐算法00" not in generative
 
@@ -378,7 +376,7 @@ def test_pub_05_page_defaults_to_the_latest_month_and_reports_bad_periods(client
 
     default = client.get(reverse("lists:page"))
     assert default.status_code == 200
-    assert "2026年9月 算法备案清单" in default.content.decode()
+    assert "境内互联网信息服务算法备案清单（2026年9月）" in default.content.decode()
 
     bad = client.get(reverse("lists:page"), {"period": "2026-13"})
     assert bad.status_code == 400
@@ -397,13 +395,16 @@ def test_pub_05_small_period_downloads_directly(client):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     disposition = unquote(response["Content-Disposition"])
-    assert disposition.startswith("attachment;") and "2026年11月算法备案清单.csv" in disposition
+    assert (
+        disposition.startswith("attachment;")
+        and "境内互联网信息服务算法备案清单（2026年11月）.csv" in disposition
+    )
     assert response.content == list_csv(period="2026-11", generative=False)
 
     pdf = client.get(reverse("lists:download", args=["pdf"]), {"period": "2026-11", "kind": "generative"})
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF-")
-    assert "2026年11月生成合成类算法备案清单.pdf" in unquote(pdf["Content-Disposition"])
+    assert "境内深度合成服务算法备案清单（2026年11月）.pdf" in unquote(pdf["Content-Disposition"])
     assert not ListExport.objects.exists()
 
 
@@ -443,7 +444,7 @@ def test_pub_05_large_period_is_made_by_the_worker(
 
     download = client.get(reverse("lists:export_file", args=[export.pk]))
     assert download.status_code == 200
-    assert f"2026年算法备案清单.{fmt}" in unquote(download["Content-Disposition"])
+    assert f"境内互联网信息服务算法备案清单（2026年）.{fmt}" in unquote(download["Content-Disposition"])
     content = b"".join(download.streaming_content)
     if fmt == "csv":
         assert content == list_csv(period="2026", generative=False)
@@ -537,7 +538,7 @@ def test_pub_05_export_page_shows_progress_and_refreshes(client):
 
     assert '<meta http-equiv="refresh" content="2">' in page
     assert '<progress id="export-progress" max="100" value="40">' in page
-    assert "2026年 算法备案清单" in page and "4100" in page
+    assert "境内互联网信息服务算法备案清单（2026年）" in page and "4100" in page
     # Not ready: the file link leads back to the progress page.
     early = client.get(reverse("lists:export_file", args=[export.pk]))
     assert early.status_code == 302 and early["Location"] == reverse("lists:export", args=[export.pk])
@@ -580,7 +581,7 @@ def test_pub_05_nothing_private_reaches_the_list(client, tmp_path):
     page = client.get(reverse("lists:page"), {"period": "2026-11"}).content.decode()
     pdf_text = _pdf_text(list_pdf(period="2026-11", generative=False), tmp_path)
 
-    assert _csv_rows(csv_text.encode())[0] == [*HEADERS, "id"]
+    assert _csv_rows(csv_text.encode())[0] == HEADERS
     for text in (csv_text, page, pdf_text):
         assert "北京星河科技有限公司" in text
         for private in (
@@ -602,7 +603,7 @@ def test_pub_05_the_list_as_open_data_with_stable_ids():
     api = APIClient()
     assert api.get("/api/v1/public/lists/", {"period": "bad"}).status_code == 400
     body = api.get("/api/v1/public/lists/", {"period": "2026-11"}).json()
-    assert [(r["seq"], r["id"]) for r in body["results"]] == [(1, first.pk), (2, second.pk)]
+    assert [(r["seq"], r["id"]) for r in body["results"]] == [(1, first.pk)]  # 生成合成类: the other list
     generative = api.get("/api/v1/public/lists/", {"period": "2026-11", "kind": "generative"}).json()
     assert [r["id"] for r in generative["results"]] == [second.pk] and "role" in generative["results"][0]
 
@@ -622,3 +623,171 @@ def test_pub_05_old_exports_and_their_files_are_pruned(django_capture_on_commit_
 
     assert list(ListExport.objects.values_list("pk", flat=True)) == [recent.pk]
     assert not default_storage.exists(old.file.name) and default_storage.exists(recent.file.name)
+
+
+# --- Two lists, batches (issue 15) -----------------------------------------------------------------
+
+
+def test_pub_05_a_generative_filing_is_on_the_deep_synthesis_list_only():
+    push = publish("星河推荐算法", algo_type="02")
+    ranking = publish("星河排序算法", algo_type="03")
+    synthesis = publish("星河大模型", algo_type="01")
+
+    internet = [row["id"] for row in list_rows(period="2026-11", generative=False)]
+    deep = [row["id"] for row in list_rows(period="2026-11", generative=True)]
+
+    assert internet == [push.pk, ranking.pk] and deep == [synthesis.pk]
+    internet_csv = list_csv(period="2026-11", generative=False).decode("utf-8-sig")
+    assert "星河大模型" not in internet_csv and "生成合成类" not in internet_csv
+
+
+def test_pub_05_csv_has_only_the_cac_columns():
+    record = publish("星河推荐算法")
+    generative = publish("星河大模型", algo_type="01")
+
+    for is_generative, headers, own in ((False, HEADERS, record), (True, GENERATIVE_HEADERS, generative)):
+        rows = _csv_rows(list_csv(period="2026-11", generative=is_generative))
+        assert rows[0] == headers and "id" not in rows[0]
+        assert rows[1][1] == own.name and len(rows[1]) == 8  # 序号…备注, nothing after
+
+
+def test_pub_05_list_titles_are_the_cacs():
+    from public_search.lists import list_title
+
+    assert list_title(label="2026年11月", generative=False) == "境内互联网信息服务算法备案清单（2026年11月）"
+    assert list_title(label="2026年", generative=True) == "境内深度合成服务算法备案清单（2026年）"
+    assert list_title(label="2026年第3批", generative=True) == "境内深度合成服务算法备案清单（2026年第3批）"
+
+
+def test_pub_05_a_batch_holds_the_approvals_since_the_last_batch_numbered_per_year_and_list(admin_user):
+    from public_search.lists import ListBatchEmpty, batch_key, list_batch_publish
+
+    year = timezone.localdate().year
+    first = publish("星河推荐算法", approved_on=date(2026, 10, 5))
+    second = publish("星河排序算法", approved_on=date(2026, 11, 5), algo_type="03")
+    synthesis = publish("星河大模型", algo_type="01")
+
+    batch1 = list_batch_publish(kind="all", actor=admin_user)
+    assert (batch1.kind, batch1.year, batch1.number, batch1.label) == ("all", year, 1, f"{year}年第1批")
+    assert batch1.published_by == admin_user
+    assert set(batch1.filings.values_list("pk", flat=True)) == {first.pk, second.pk}  # not 生成合成类
+
+    # Nothing approved since: a second click makes no batch.
+    with pytest.raises(ListBatchEmpty):
+        list_batch_publish(kind="all", actor=admin_user)
+
+    third = publish("星河检索算法", approved_on=date(2026, 11, 20), algo_type="04")
+    batch2 = list_batch_publish(kind="all", actor=admin_user)
+    assert batch2.number == 2
+    assert list(batch2.filings.values_list("pk", flat=True)) == [third.pk]
+
+    # The 深度合成 list is numbered on its own.
+    deep = list_batch_publish(kind="generative", actor=admin_user)
+    assert deep.number == 1 and list(deep.filings.values_list("pk", flat=True)) == [synthesis.pk]
+
+    rows = list_rows(period=batch_key(year, 1), generative=False)
+    assert [row["id"] for row in rows] == [first.pk, second.pk] and [r["seq"] for r in rows] == [1, 2]
+    assert [row["id"] for row in list_rows(period=batch_key(year, 1), generative=True)] == [synthesis.pk]
+
+
+def test_pub_05_a_batch_as_a_page_csv_and_pdf(client, admin_user):
+    from public_search.lists import list_batch_publish
+
+    year = timezone.localdate().year
+    publish("星河推荐算法")
+    batch = list_batch_publish(kind="all", actor=admin_user)
+    publish("批后算法")  # approved after the batch: in the month, not in the batch
+
+    page = client.get(reverse("lists:page"), {"batch": batch.key})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f"境内互联网信息服务算法备案清单（{year}年第1批）" in html
+    assert "星河推荐算法" in html and "批后算法" not in html
+    assert f'<option value="{batch.key}" selected>' in html
+    assert f"{reverse('lists:download', args=['csv'])}?batch={batch.key}" in html
+    # The month page offers the batch too.
+    month = client.get(reverse("lists:page"), {"period": "2026-11"}).content.decode()
+    assert f'<option value="{batch.key}"' in month and "批后算法" in month
+
+    csv_response = client.get(reverse("lists:download", args=["csv"]), {"batch": batch.key})
+    assert csv_response.status_code == 200
+    rows = _csv_rows(csv_response.content)
+    assert rows[0] == HEADERS and [row[1] for row in rows[1:]] == ["星河推荐算法"]
+    assert f"境内互联网信息服务算法备案清单（{year}年第1批）.csv" in unquote(
+        csv_response["Content-Disposition"]
+    )
+    pdf = client.get(reverse("lists:download", args=["pdf"]), {"batch": f"{year}年第1批"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"batch": "abc"},
+        {"batch": "2026-0"},
+        {"batch": "2026-99"},  # never published
+        {"batch": "2026-99999"},
+        {"batch": "2026-1", "kind": "generative"},  # published on the other list only
+        {"batch": "2026-1", "kind": "nonsense"},
+        {"batch": "9" * 30},
+        {"batch": "2026-1", "page": "abc"},
+    ],
+)
+def test_pub_05_a_malformed_or_unknown_batch_is_no_server_error(client, admin_user, query):
+    from public_search.lists import list_batch_publish
+
+    publish("星河推荐算法")
+    batch = list_batch_publish(kind="all", actor=admin_user)
+    query = {key: value.replace("2026-1", batch.key) for key, value in query.items()}
+
+    page = client.get(reverse("lists:page"), query)
+    assert page.status_code in (200, 400), page.status_code
+    if query.get("page") != "abc":
+        assert page.status_code == 400
+        assert 'role="alert"' in page.content.decode()
+    for fmt in ("csv", "pdf"):
+        download = client.get(reverse("lists:download", args=[fmt]), query)
+        assert download.status_code in (200, 302)
+        if query.get("page") != "abc":
+            assert download.status_code == 302
+
+
+def test_pub_05_administrator_publishes_the_next_batch_in_the_admin(client, admin_user):
+    from public_search.models import ListBatch
+
+    publish("星河推荐算法")
+    publish("星河大模型", algo_type="01")
+    url = reverse("admin:public_search_listbatch_publish")
+    assert client.get(url).status_code == 302  # not signed in: the admin's login
+    client.force_login(admin_user)
+
+    page = client.get(url).content.decode()
+    assert "境内互联网信息服务算法备案清单" in page and "境内深度合成服务算法备案清单" in page
+
+    response = client.post(url, {"kind": "generative"})
+    assert response.status_code == 302
+    batch = ListBatch.objects.get()
+    assert (batch.kind, batch.number, batch.entries.count()) == ("generative", 1, 1)
+    # A second click: nothing is waiting, no second batch.
+    assert client.post(url, {"kind": "generative"}).status_code == 302
+    assert ListBatch.objects.count() == 1
+    assert client.post(url, {"kind": "bogus"}).status_code == 302
+    assert ListBatch.objects.count() == 1
+    assert client.get(reverse("admin:public_search_listbatch_changelist")).status_code == 200
+
+
+def test_pub_05_a_batch_as_open_data(admin_user):
+    from rest_framework.test import APIClient
+
+    from public_search.lists import list_batch_publish
+
+    first = publish("星河推荐算法")
+    batch = list_batch_publish(kind="all", actor=admin_user)
+    publish("批后算法")
+    api = APIClient()
+
+    body = api.get("/api/v1/public/lists/", {"batch": batch.key}).json()
+    assert [row["id"] for row in body["results"]] == [first.pk]
+    for query in ({"batch": "abc"}, {"batch": "2026-99"}, {"batch": batch.key, "kind": "generative"}, {}):
+        response = api.get("/api/v1/public/lists/", query)
+        assert response.status_code == 400, query

@@ -32,12 +32,13 @@ PAGES = [
         "anonymous",
         lambda f, period: f"{reverse('public_search:number_check')}?number={f.number}",
     ),
-    # The list's stamp (its validator and the paginator's count), then the page of rows.
-    ("PUB-05", "list-month", 2, "anonymous", lambda f, period: f"{reverse('lists:page')}?period={period}"),
+    # The list's published batches (issue 15: the page offers them, and a new one changes the page),
+    # the list's stamp (its validator and the paginator's count), then the page of rows.
+    ("PUB-05", "list-month", 3, "anonymous", lambda f, period: f"{reverse('lists:page')}?period={period}"),
     (
         "PUB-05",
         "list-month-last",
-        2,
+        3,
         "anonymous",
         lambda f, period: f"{reverse('lists:page')}?period={period}&page=last",
     ),

@@ -429,6 +429,14 @@ MATRIX: list[Row] = [
     *rows("admin/login/", everyone(ok(200), administrator=ok(302)), {"POST": everyone(ALLOWED)}),
     # The one row of the admin site (see EXCLUDED): only the administrator gets in.
     *rows("admin:index", everyone(ADMIN_LOGIN, administrator=ok(200))),
+    # PUB-05 (issue 15): publishing the next batch of a published list is the administrator's alone
+    # (an admin page of ours, so it has rows although the admin site is excluded).
+    *rows(
+        "admin:public_search_listbatch_publish",
+        everyone(ADMIN_LOGIN, administrator=ok(200)),
+        {"POST": everyone(ADMIN_LOGIN, administrator=DONE)},
+        body={"kind": "all"},
+    ),
     *rows("api:me", signed_in(ok(200))),
     *rows("api:token", everyone(METHOD), {"POST": everyone(ALLOWED)}),
     *rows("api:token-logout", signed_in(METHOD), {"POST": signed_in(ALLOWED)}),

@@ -26,7 +26,7 @@ PDF_EXAMPLES = 8  # WeasyPrint lays out a list in ~0.3 s: fewer examples for the
 
 SEARCH = ("q", "type", "role", "province", "state", "year", "sort", "page")
 OPEN_DATA = (*SEARCH, "modified_since", "after_id", "page_size")
-LIST = ("period", "kind", "page")
+LIST = ("period", "batch", "kind", "page")  # batch: issue 15
 
 
 PAGES: list[tuple[str, str, tuple[str, ...]]] = [  # name, path ({pk}: an id), the parameters it reads

@@ -1,8 +1,9 @@
 """The published lists in the browser (PUB-05): a reader opens 备案清单 from the main navigation, reads
-this month's list in the CAC's columns, downloads it as CSV and PDF, switches to the separate
-生成合成类 list (角色 in place of 算法类别), is told in Chinese what is wrong with a period typed in the
-address, and — for a list too long to make during the request — follows the worker's progress page
-to the file."""
+this month's 境内互联网信息服务算法备案清单 in the CAC's columns, downloads it as CSV and PDF, switches to
+the 境内深度合成服务算法备案清单 (生成合成类 only, 角色 in place of 算法类别), is told in Chinese what is
+wrong with a period typed in the address, and — for a list too long to make during the request —
+follows the worker's progress page to the file. An administrator publishes a batch (第N批) and a
+citizen opens it (issue 15)."""
 
 from __future__ import annotations
 
@@ -65,6 +66,15 @@ def _label() -> str:
     return f"{today.year}年{today.month}月"
 
 
+INTERNET = "境内互联网信息服务算法备案清单"
+DEEP = "境内深度合成服务算法备案清单"
+
+
+def _title(deep: bool = False, label: str | None = None) -> str:
+    """The CAC's title of a list: "境内互联网信息服务算法备案清单（2026年11月）"."""
+    return f"{DEEP if deep else INTERNET}（{label or _label()}）"
+
+
 def _table(page):
     return page.locator("table.list-table")
 
@@ -115,14 +125,14 @@ def test_pub_05_the_month_list_from_the_navigation_with_its_csv_and_pdf(
         page.get_by_role("navigation", name="主导航").get_by_role("link", name="备案清单")
     ).to_have_attribute("aria-current", "page")
     expect(page.get_by_role("heading", level=1)).to_have_text("备案清单")
-    expect(page.get_by_role("heading", level=2)).to_have_text(f"{_label()} 算法备案清单")
+    expect(page.get_by_role("heading", level=2)).to_have_text(_title())
     expect(page.get_by_label("期间（月份）")).to_have_value(f"{timezone.localdate():%Y-%m}")
-    expect(page.locator(".list-meta")).to_contain_text("共 3 项")
+    expect(page.locator(".list-meta")).to_contain_text("共 2 项")  # 生成合成类: the other list only
 
     assert _headers(page) == COLUMNS
     rows = _table(page).locator("tbody tr")
-    expect(rows).to_have_count(3)
-    expect(rows.locator("td.col-seq")).to_have_text(["1", "2", "3"])
+    expect(rows).to_have_count(2)
+    expect(rows.locator("td.col-seq")).to_have_text(["1", "2"])
     table = _table(page)
     for name in (ENTITY_NAME, OTHER_NAME):
         expect(table).to_contain_text(name)
@@ -132,7 +142,7 @@ def test_pub_05_the_month_list_from_the_navigation_with_its_csv_and_pdf(
     expect(recommend.locator("td.col-products")).to_have_text("星河资讯（APP）")
     expect(recommend.locator("td.col-main_use")).to_have_text(BASIC["main_use"])
     expect(recommend.locator("td.col-number")).to_have_text(filings["recommend"].display_number)
-    expect(rows.filter(has_text=GENERATIVE["name"]).locator("td.col-algo_type")).to_have_text("生成合成类")
+    expect(table).not_to_contain_text(GENERATIVE["name"])
     route = rows.filter(has_text=ROUTE["name"])
     expect(route.locator("td.col-entity_name")).to_have_text(OTHER_NAME)
     expect(route.locator("td.col-number")).to_have_text(filings["route"].display_number)
@@ -143,22 +153,22 @@ def test_pub_05_the_month_list_from_the_navigation_with_its_csv_and_pdf(
     _shot(page, "lists-desktop", screenshot_dir)
 
     content, filename = _download(page, "下载 CSV")
-    assert filename == f"{_label()}算法备案清单.csv"
+    assert filename == f"{_title()}.csv"
     header, *body = _csv_rows(content)
-    assert header == [*COLUMNS, "id"]
-    assert len(body) == 3
+    assert header == COLUMNS  # the CAC's columns only (issue 15: no `id`)
+    assert len(body) == 2
     by_name = {row[1]: row for row in body}
-    assert set(by_name) == {BASIC["name"], GENERATIVE["name"], ROUTE["name"]}
+    assert set(by_name) == {BASIC["name"], ROUTE["name"]}
     assert by_name[BASIC["name"]][2:5] == ["个性化推送类", ENTITY_NAME, "星河资讯（APP）"]
     assert by_name[ROUTE["name"]][3] == OTHER_NAME
     assert by_name[ROUTE["name"]][6] == filings["route"].display_number
-    assert [row[0] for row in body] == ["1", "2", "3"]
+    assert [row[0] for row in body] == ["1", "2"]
 
     content, filename = _download(page, "下载 PDF")
-    assert filename == f"{_label()}算法备案清单.pdf"
+    assert filename == f"{_title()}.pdf"
     text = _pdf_text(content, tmp_path)
     flat = re.sub(r"\s+", "", text)  # table cells wrap: compare without the line breaks
-    assert f"{_label()}算法备案清单" in flat
+    assert _title() in flat
     for name in (ENTITY_NAME, OTHER_NAME):
         assert name in flat, f"{name} is not in the PDF's text"
     assert NUMBER.search(flat), "no 网信算备…号 number in the PDF's text"
@@ -167,22 +177,22 @@ def test_pub_05_the_month_list_from_the_navigation_with_its_csv_and_pdf(
     # On a phone: the page itself does not scroll sideways (the table scrolls in its box).
     page.set_viewport_size(PHONE)
     page.reload()
-    expect(rows).to_have_count(3)
+    expect(rows).to_have_count(2)
     expect(page.get_by_role("link", name="下载 PDF")).to_be_visible()
     _fits(page)
     _shot(page, "lists-phone", screenshot_dir)
 
 
 def test_pub_05_the_generative_list_has_role_in_place_of_type(page, filings):
-    """PUB-05: choosing 生成合成类 on the page → a list of the type-01 filing alone, 角色 in place of
-    算法类别, and its CSV; the link back shows every type again."""
+    """PUB-05: choosing 境内深度合成服务算法备案清单 on the page → a list of the type-01 filing alone, 角色 in
+    place of 算法类别, and its CSV; the link back shows the other types again."""
     page.goto("/lists/")
-    expect(_table(page).locator("tbody tr")).to_have_count(3)
-    page.get_by_label("清单", exact=True).select_option(label="生成合成类")
+    expect(_table(page).locator("tbody tr")).to_have_count(2)
+    page.get_by_label("清单", exact=True).select_option(label=DEEP)
     with page.expect_navigation():
-        page.get_by_role("button", name="查看").click()
+        page.get_by_role("button", name="查看", exact=True).click()
     assert "kind=generative" in page.url
-    expect(page.get_by_role("heading", level=2)).to_have_text(f"{_label()} 生成合成类算法备案清单")
+    expect(page.get_by_role("heading", level=2)).to_have_text(_title(deep=True))
     expect(page.get_by_label("清单", exact=True)).to_have_value("generative")
 
     assert _headers(page) == GENERATIVE_COLUMNS
@@ -197,18 +207,18 @@ def test_pub_05_the_generative_list_has_role_in_place_of_type(page, filings):
     expect(_table(page)).not_to_contain_text(BASIC["name"])
 
     content, filename = _download(page, "下载 CSV")
-    assert filename == f"{_label()}生成合成类算法备案清单.csv"
+    assert filename == f"{_title(deep=True)}.csv"
     header, *body = _csv_rows(content)
-    assert header == [*GENERATIVE_COLUMNS, "id"]
+    assert header == GENERATIVE_COLUMNS
     assert len(body) == 1
     assert body[0][:4] == ["1", GENERATIVE["name"], "服务提供者", ENTITY_NAME]
     assert body[0][6] == filings["generative"].display_number
-    assert body[0][8] == str(filings["generative"].pk)
+    assert len(body[0]) == 8  # no `id` (issue 15)
 
-    page.get_by_role("link", name="查看全部算法清单").click()
+    page.get_by_role("link", name=f"查看{INTERNET}").click()
     page.wait_for_url(re.compile(r"/lists/\?period=\d{4}-\d{2}$"))
     assert _headers(page) == COLUMNS
-    expect(_table(page).locator("tbody tr")).to_have_count(3)
+    expect(_table(page).locator("tbody tr")).to_have_count(2)
 
 
 def test_pub_05_a_bad_period_in_the_address_is_explained_in_chinese(page, filings):
@@ -239,9 +249,9 @@ def test_pub_05_a_bad_period_in_the_address_is_explained_in_chinese(page, filing
     # After the error the reader picks a good month on the form and gets the list.
     page.get_by_label("期间（月份）").fill(f"{timezone.localdate():%Y-%m}")
     with page.expect_navigation():
-        page.get_by_role("button", name="查看").click()
+        page.get_by_role("button", name="查看", exact=True).click()
     expect(page.get_by_role("alert")).to_have_count(0)
-    expect(_table(page).locator("tbody tr")).to_have_count(3)
+    expect(_table(page).locator("tbody tr")).to_have_count(2)
 
 
 def test_pub_05_a_long_list_is_made_by_the_worker_and_offered_when_ready(
@@ -259,21 +269,21 @@ def test_pub_05_a_long_list_is_made_by_the_worker_and_offered_when_ready(
         page.goto("/lists/")
         page.get_by_role("link", name=f"下载 {fmt.upper()}").click()
         page.wait_for_url(re.compile(rf"/lists/download/{fmt}/\?period="))
-        expect(page.get_by_role("main")).to_contain_text("清单共 3 项，较长，文件将在后台生成，并显示进度。")
+        expect(page.get_by_role("main")).to_contain_text("清单共 2 项，较长，文件将在后台生成，并显示进度。")
         assert ListExport.objects.filter(fmt=fmt).count() == 0  # the GET made nothing
         page.get_by_role("button", name="开始生成").click()
         page.wait_for_url(re.compile(r"/lists/exports/\d+/$"))
-        filename = f"{_label()}算法备案清单.{fmt}"
-        expect(page.get_by_role("heading", level=1)).to_have_text(f"{_label()} 算法备案清单（{fmt.upper()}）")
+        filename = f"{_title()}.{fmt}"
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"{_title()}（{fmt.upper()}）")
         expect(page.locator(".export-card")).to_contain_text("已生成")
-        expect(page.locator(".export-card")).to_contain_text("共 3 项。")
+        expect(page.locator(".export-card")).to_contain_text("共 2 项。")
         # Finished: the page no longer refreshes itself.
         expect(page.locator('meta[http-equiv="refresh"]')).to_have_count(0)
         content, saved_as = _download(page, f"下载 {filename}")
         assert saved_as == filename
         if fmt == "csv":
             header, *body = _csv_rows(content)
-            assert header == [*COLUMNS, "id"]
+            assert header == COLUMNS
             assert {row[3] for row in body} == {ENTITY_NAME, OTHER_NAME}
         else:
             flat = re.sub(r"\s+", "", _pdf_text(content, tmp_path))
@@ -292,7 +302,7 @@ def test_pub_05_a_long_list_is_made_by_the_worker_and_offered_when_ready(
     page.goto("/lists/")
     expect(page.locator(".downloads-note")).to_have_text("清单较长，PDF 将在后台生成，并显示进度。")
     content, _filename = _download(page, "下载 CSV")
-    assert len(_csv_rows(content)) == 4
+    assert len(_csv_rows(content)) == 3
 
 
 def test_pub_05_the_progress_page_refreshes_itself_until_the_file_is_ready(page, filings):
@@ -314,11 +324,79 @@ def test_pub_05_the_progress_page_refreshes_itself_until_the_file_is_ready(page,
     expect(page.get_by_role("status").filter(has_text="正在生成")).to_contain_text("共 1 项")
 
     list_export_task(export.pk)  # what the worker does
-    filename = f"{_label()}生成合成类算法备案清单.csv"
+    filename = f"{_title(deep=True)}.csv"
     expect(page.get_by_role("link", name=f"下载 {filename}")).to_be_visible(timeout=6_000)
     expect(page.get_by_label("生成进度")).to_have_count(0)
     content, saved_as = _download(page, f"下载 {filename}")
     assert saved_as == filename
     header, *body = _csv_rows(content)
-    assert header == [*GENERATIVE_COLUMNS, "id"]
+    assert header == GENERATIVE_COLUMNS
     assert [row[1] for row in body] == [GENERATIVE["name"]]
+
+
+def test_pub_05_an_administrator_publishes_a_batch_and_a_citizen_opens_it(
+    browser, live_server, page, filings, tmp_path, screenshot_dir
+):
+    """PUB-05 (issue 15): the administrator, in the admin, opens 发布下一批 and publishes the next batch
+    of the 境内互联网信息服务 list (第1批 of the year: the two filings not of 生成合成类); a citizen, in
+    another browser, picks 第1批 on the lists page and reads and downloads it. A batch number that was
+    never published is explained, not a server error."""
+    from filers.models import User
+
+    from .conftest import DESKTOP
+    from .helpers import PASSWORD
+
+    year = timezone.localdate().year
+    admin = User.objects.create_superuser("lists-admin", "lists-admin@example.cn", PASSWORD)
+    page.goto("/admin/login/?next=/admin/public_search/listbatch/")
+    page.locator("#id_username").fill(admin.username)
+    page.locator("#id_password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator("input[type=submit]").click()
+    page.get_by_role("link", name="发布下一批").click()
+    page.wait_for_url("**/admin/public_search/listbatch/publish/")
+    publish = page.get_by_role("button", name=f"发布{INTERNET}下一批")
+    expect(publish).to_be_enabled()
+    with page.expect_navigation():
+        publish.click()
+    expect(page.locator(".messagelist")).to_contain_text(f"已发布{INTERNET}（{year}年第1批），共 2 项")
+    _shot(page, "lists-batch-admin", screenshot_dir)
+    # Nothing is left to publish on that list: its button is off.
+    page.goto("/admin/public_search/listbatch/publish/")
+    expect(page.get_by_role("button", name=f"发布{INTERNET}下一批")).to_be_disabled()
+
+    citizen = browser.new_context(locale="zh-CN", viewport=DESKTOP, base_url=live_server.url)
+    reader = citizen.new_page()
+    try:
+        reader.goto("/lists/")
+        reader.get_by_label("批次", exact=True).select_option(label=f"{year}年第1批")
+        with reader.expect_navigation():
+            reader.get_by_role("button", name="按批次查看").click()
+        assert f"batch={year}-1" in reader.url
+        expect(reader.get_by_role("heading", level=2)).to_have_text(_title(label=f"{year}年第1批"))
+        rows = _table(reader).locator("tbody tr")
+        expect(rows).to_have_count(2)
+        expect(_table(reader)).to_contain_text(BASIC["name"])
+        expect(_table(reader)).to_contain_text(ROUTE["name"])
+        expect(_table(reader)).not_to_contain_text(GENERATIVE["name"])
+        _shot(reader, "lists-batch-desktop", screenshot_dir)
+
+        content, filename = _download(reader, "下载 CSV")
+        assert filename == f"{_title(label=f'{year}年第1批')}.csv"
+        header, *body = _csv_rows(content)
+        assert header == COLUMNS and len(body) == 2
+
+        reader.set_viewport_size(PHONE)
+        reader.reload()
+        expect(rows).to_have_count(2)
+        _fits(reader)
+        _shot(reader, "lists-batch-phone", screenshot_dir)
+
+        # 第9批 was never published; "abc" is no batch: said at the field, a 400, not a 500.
+        for batch, message in ((f"{year}-9", f"{INTERNET}没有{year}年第9批。"), ("abc", "无法识别批次“abc”")):
+            response = reader.goto(f"/lists/?batch={batch}")
+            assert response.status == 400
+            expect(reader.get_by_role("alert")).to_contain_text(message)
+            expect(_table(reader)).to_have_count(0)
+    finally:
+        citizen.close()
