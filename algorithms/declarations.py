@@ -87,6 +87,7 @@ class Field:
     page_attrs: str = ""  # e.g. data-supporter-only: shown by wizard.js for one role
     half: bool = False  # a short field: two to a row on wide screens
     soft_limit: int = 0  # a length with a reason (主要用途: one or two sentences), counted at the field
+    page_step: int = 0  # asked on another step's page than the one whose data holds it (0: its own)
 
     @property
     def shown_limit(self) -> int:
@@ -244,6 +245,8 @@ BASIC = Step(
                         "技术支持者填写：以何种方式向服务提供者提供算法技术（如API接口、私有化部署、SDK）。"
                     ),
                     page_attrs="data-supporter-only",
+                    # ALG-02: asked in step ③, "关联产品及功能信息或技术服务方式", in place of the products.
+                    page_step=3,
                 ),
             ),
         ),
@@ -514,14 +517,27 @@ def _rows(rows, columns: tuple[Column, ...]) -> list[dict]:
     return cleaned
 
 
-def typed(step: int, post) -> dict:
-    """What a step's page posted, in the shape `normalise` takes (a QueryDict: `get` and `getlist`)."""
+def on_page(f: Field, step: int, page: int) -> bool:
+    """Whether field `f` of step `step` is asked on page `page`."""
+    return (f.page_step or step) == page
+
+
+def page_fields(page: int) -> list[Field]:
+    """The fields of other steps asked on page `page` (技术服务方式 on step ③)."""
+    return [f for number in FORM for f in step_fields(number) if number != page and f.page_step == page]
+
+
+def typed(step: int, post, saved: dict | None = None) -> dict:
+    """What a step's page posted, in the shape `normalise` takes (a QueryDict: `get` and `getlist`); a field
+    of this step asked on another page keeps its value in `saved` (the filing's data)."""
     out: dict = {}
     for f in step_fields(step):
         target = out
         for key in f.keys[:-1]:
             target = target.setdefault(key, {})
-        if f.widget == "rows":
+        if not on_page(f, step, step):
+            target[f.keys[-1]] = f.value(saved or {})
+        elif f.widget == "rows":
             columns = {c.name: post.getlist(f"{f.row_prefix}_{c.name}") for c in f.columns}
             count = max((len(v) for v in columns.values()), default=0)
             target[f.keys[-1]] = [
@@ -533,15 +549,20 @@ def typed(step: int, post) -> dict:
     return out
 
 
-def problems(step: int, data: dict) -> list[tuple[str, str]]:
-    """(input, message) for each declared rule a step's data breaks: required fields, table rows, checks."""
+def problems(step: int, data: dict) -> list[tuple[int, str, str]]:
+    """(page, input, message) for each declared rule a step's data breaks: required fields, table rows,
+    checks — on the page where the field is asked."""
+    return [(field.page_step or step, field.input, message) for field, message in _problems(step, data)]
+
+
+def _problems(step: int, data: dict) -> list[tuple[Field, str]]:
     basic = (data or {}).get("basic") or {}
-    found: list[tuple[str, str]] = []
+    found: list[tuple[Field, str]] = []
     for f in step_fields(step):
         value = f.value(data)
         if f.widget == "rows":
             if f.is_required(basic) and not value:
-                found.append((f.input, str(f.missing or _("请至少填写一项%(label)s。") % {"label": f.label})))
+                found.append((f, str(f.missing or _("请至少填写一项%(label)s。") % {"label": f.label})))
             for n, row in enumerate(value, 1):
                 if not isinstance(row, dict):
                     continue
@@ -549,7 +570,7 @@ def problems(step: int, data: dict) -> list[tuple[str, str]]:
                     if column.required and not str(row.get(column.name) or "").strip():
                         found.append(
                             (
-                                f.input,
+                                f,
                                 _("第%(n)s项%(what)s：请填写%(label)s。")
                                 % {"n": n, "what": f.row_word, "label": column.label},
                             )
@@ -557,12 +578,12 @@ def problems(step: int, data: dict) -> list[tuple[str, str]]:
             continue
         text = str(value).strip()
         if f.choices is not None and f.closed and text and text not in dict(f.choice_list()):
-            found.append((f.input, _("请从列表中选择%(label)s。") % {"label": f.label}))
+            found.append((f, _("请从列表中选择%(label)s。") % {"label": f.label}))
         elif not text:
             if f.is_required(basic):
-                found.append((f.input, str(f.missing or _("请填写%(label)s。") % {"label": f.label})))
+                found.append((f, str(f.missing or _("请填写%(label)s。") % {"label": f.label})))
         elif f.check is not None and (message := f.check(text)):
-            found.append((f.input, message))
+            found.append((f, message))
     return found
 
 

@@ -26,6 +26,8 @@ class StepTextForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.page_keys: dict[str, str] = {}
         for f in declarations.step_fields(step):
+            if not declarations.on_page(f, step, step):
+                continue
             if f.widget == "rows":
                 for column in f.columns:
                     name = f"{f.row_prefix}_{column.name}"
@@ -72,6 +74,9 @@ def declared_sections(step: int, data: dict, errors: dict[str, list[str]]) -> li
             shown["rows"] = [[{"column": c, "value": r.get(c.name, "")} for c in f.columns] for r in rows]
         return shown
 
+    def here(fields) -> list:
+        return [f for f in fields if declarations.on_page(f, step, step)]
+
     sections = []
     for section in declarations.FORM[step].sections:
         table = section.table
@@ -79,12 +84,28 @@ def declared_sections(step: int, data: dict, errors: dict[str, list[str]]) -> li
             {
                 "title": section.title,
                 "preview": section.preview,
-                "fields": [item(f) for f in section.fields],
+                "fields": [item(f) for f in here(section.fields)],
                 "table": item(table) if table else None,
-                "blocks": [[item(f) for f in block] for block in section.blocks()],
+                "blocks": [[item(f) for f in here(block)] for block in section.blocks() if here(block)],
             }
         )
     return sections
+
+
+def page_items(page: int, data: dict, errors: dict[str, list[str]]) -> list[dict]:
+    """Fields of other steps asked on this page (技术服务方式 on step ③), as declared_field.html shows
+    them."""
+    basic = (data or {}).get("basic") or {}
+    return [
+        {
+            "field": f,
+            "value": f.value(data),
+            "required": f.is_required(basic),
+            "choices": _choices(f, f.value(data)),
+            "errors": errors.get(f.input, []),
+        }
+        for f in declarations.page_fields(page)
+    ]
 
 
 class CoverageForm(forms.Form):

@@ -280,7 +280,7 @@ def filing_problems(*, filing: Filing, commitment: bool | None = None) -> list[P
     # ① and ② as declared (ALG-02, ALG-03): required fields, table rows, formats; then the uploads.
     for step in (1, 2):
         problems += [
-            Problem(step, field, message) for field, message in declarations.problems(step, filing.data)
+            Problem(page, field, message) for page, field, message in declarations.problems(step, filing.data)
         ]
         if step == 1:
             if not filing.self_assessment_id:

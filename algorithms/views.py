@@ -26,7 +26,7 @@ from review.services import TransitionError
 from review.transitions import State
 
 from . import declarations, documents
-from .forms import CoverageForm, FilingCancelForm, StepTextForm, declared_sections
+from .forms import CoverageForm, FilingCancelForm, StepTextForm, declared_sections, page_items
 from .models import AlgorithmType, Filing
 from .selectors import filing_edit_label
 from .services import (
@@ -58,17 +58,26 @@ def _own_filing(request, pk: int) -> Filing:
 # --- The wizard (ALG-01) ------------------------------------------------------------------------
 
 
-def _typed_text(post, step: int) -> dict:
-    """The free text of steps ① and ② as typed, in the shape the service saves and the page shows."""
+def _typed_text(post, step: int, saved: dict | None = None) -> dict:
+    """The free text of steps ① and ② as typed, in the shape the service saves and the page shows; a
+    field asked on another page keeps its saved value. On step ③, the step-① fields asked there
+    (技术服务方式) merged into the saved step ①."""
+    if step == 3:
+        asked = [f for f in declarations.page_fields(3) if f.input in post]
+        if not asked:
+            return {}
+        basic = dict((saved or {}).get("basic") or {})
+        basic.update({f.keys[-1]: post.get(f.input, "") for f in asked})
+        return {"basic": basic}
     if step not in declarations.FORM:
         return {}
-    return {declarations.FORM[step].store: declarations.typed(step, post)}
+    return {declarations.FORM[step].store: declarations.typed(step, post, saved)}
 
 
 def _parse_step(request, filing: Filing, step: int) -> tuple[dict, dict[str, list[str]]]:
     """What the page posted, as service arguments, and the upload errors found on the way."""
     post, errors = request.POST, {}
-    kwargs = _typed_text(post, step)
+    kwargs = _typed_text(post, step, filing.data)
     if step == 1:
         attachments = {}
         for name in FILING_UPLOADS:
@@ -105,6 +114,7 @@ def _step_context(
     if step in declarations.FORM:
         context["sections"] = declared_sections(step, data, errors)
     if step == 3:
+        context["page_items"] = page_items(3, data, errors)
         context["products"] = products = list(product_tree(entity=filing.entity))
         context["awaiting_submission"] = products_awaiting_submission(filing=filing, products=products)
         context["selection"] = coverage_selection(filing=filing)
@@ -165,7 +175,7 @@ def filing_step(request, pk: int, step: int):
     if step in (1, 2):
         text = StepTextForm(step, request.POST)
         if not text.is_valid():  # SEC-05: NUL or over a limit, said at the field; the rest shown as typed
-            typed = _typed_text(request.POST, step)
+            typed = _typed_text(request.POST, step, filing.data)
             return render(
                 request,
                 "algorithms/step.html",
@@ -202,7 +212,7 @@ def _step_stale(request, filing: Filing, step: int, action: str, exc: StaleEdit,
         messages.info(request, _("该备案申请已提交，无需重复提交。"))
         return redirect("algorithms:detail", pk=filing.pk)
     messages.error(request, _("未保存：此备案已被另一个登录修改。请核对下列不同之处后再保存。"))
-    context = _step_context(filing, step, errors, typed=_typed_text(request.POST, step))
+    context = _step_context(filing, step, errors, typed=_typed_text(request.POST, step, filing.data))
     context.update({"stale": exc, "version": exc.current})
     if step == 3:
         context["selection"] = {k: set(v) for k, v in kwargs["coverage"].items()}

@@ -72,7 +72,7 @@ def test_alg_02_basic_attributes_types_and_technical_supporter(ready):
         filing=filing, actor=filer, step=3, coverage={"products": [product.pk], "paths": [], "functions": []}
     )
     fields = {(p.step, p.field) for p in filing_problems(filing=filing)}
-    assert (1, "tech_service_mode") in fields  # a supporter describes its 技术服务方式
+    assert (3, "tech_service_mode") in fields  # a supporter describes its 技术服务方式, in step ③ (ALG-02)
     assert (3, "coverage") in fields  # and links no products
     assert (1, "self_assessment") in fields and (1, "disclosure") in fields
     filing_save_step(filing=filing, actor=filer, step=1, basic={**BASIC, "algo_type": "07"})

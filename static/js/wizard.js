@@ -97,7 +97,8 @@
     var generative = !algoType || algoType.value === "01";
     if (generativeOnly) generativeOnly.hidden = !generative;
     var checked = document.querySelector("input[name=role]:checked");
-    if (supporterOnly) supporterOnly.hidden = !(generative && checked && checked.value === "supporter");
+    // On step ③ the 角色 is not on the page: the server shows 技术服务方式 only to a supporter.
+    if (supporterOnly && roles.length) supporterOnly.hidden = !(generative && checked && checked.value === "supporter");
   };
   if (algoType) algoType.addEventListener("change", toggle);
   roles.forEach(function (r) { r.addEventListener("change", toggle); });

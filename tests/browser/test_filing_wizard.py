@@ -153,17 +153,14 @@ def test_alg_01_04_05_07_08_a_new_filing_from_start_to_submission_with_a_break_i
     _label(page, "算法名称").fill(NAME)
     _label(page, "应用领域").select_option(label="新闻资讯")
     _label(page, "上线时间").fill("2024-03-01")
-    # ALG-02: the 角色 only for 生成合成类 (深度合成); 技术服务方式 only for a technical supporter.
+    # ALG-02: the 角色 only for 生成合成类 (深度合成); 技术服务方式 is asked in step ③, not here.
     role = page.get_by_role("radiogroup", name="角色")
-    tech_service_mode = _label(page, "技术服务方式")
     _label(page, "算法类型").select_option(label="生成合成类")
     expect(role).to_be_visible()
-    expect(tech_service_mode).to_be_hidden()
     page.get_by_role("radio", name="服务技术支持者").check()
-    expect(tech_service_mode).to_be_visible()
+    expect(page.locator("#id_tech_service_mode")).to_have_count(0)
     _label(page, "算法类型").select_option(label="个性化推送类")
     expect(role).to_be_hidden()
-    expect(tech_service_mode).to_be_hidden()
     _label(page, "主要用途").fill(MAIN_USE)
     expect(page.locator("#id_main_use_count")).to_contain_text(f"{len(MAIN_USE)} / 200")  # ALG-13
 
@@ -532,3 +529,28 @@ def test_alg_01_the_wizard_fits_a_phone(page, screenshot_dir):
     expect(page.get_by_role("row").filter(has_text=NAME)).to_be_visible()
     _fits(page)
     _shot(page, "drafts-phone", screenshot_dir)
+
+
+def test_alg_02_a_technical_supporter_describes_its_service_in_step_3(page, screenshot_dir):
+    """ALG-02: "关联产品及功能信息或技术服务方式" — a 生成合成类 filing by a technical supporter is asked its
+    技术服务方式 in step ③, in place of products; what it types there is saved with step ①'s data."""
+    filer, _product = _filer(approve=True)
+    filing = filing_create(entity=filer.entity, actor=filer)
+    filing_save_step(
+        filing=filing, actor=filer, step=1, basic={**BASIC, "algo_type": "01", "role": "supporter"}
+    )
+    _login(page, filer)
+    page.goto(f"/filings/{filing.pk}/step/3/")
+    field = _label(page, "技术服务方式")
+    expect(field).to_be_visible()
+    field.fill("以API接口方式向服务提供者提供模型能力。")
+    _click(page, "保存至草稿箱")
+    _shot(page, "step3-supporter", screenshot_dir)
+    filing.refresh_from_db()
+    assert filing.data["basic"]["tech_service_mode"] == "以API接口方式向服务提供者提供模型能力。"
+    assert filing.data["basic"]["name"] == BASIC["name"]  # the rest of step ① as it was
+    # Step ① keeps it when saved again without the field on its page.
+    page.goto(f"/filings/{filing.pk}/step/1/")
+    _click(page, "保存至草稿箱")
+    filing.refresh_from_db()
+    assert filing.data["basic"]["tech_service_mode"] == "以API接口方式向服务提供者提供模型能力。"
