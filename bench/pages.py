@@ -259,25 +259,15 @@ def main() -> None:
         sys.exit("bench-pages: set DATABASE_URL to a PostgreSQL server")
     bench_url, bench_name = bench_url_of(url)
     var_dir = tempfile.mkdtemp(prefix="beian-bench-pages-")
-    env = dict(os.environ)
-    env.update(
-        {
-            "DATABASE_URL": bench_url,
-            "DEBUG": "0",
-            "SECRET_KEY": "bench-only-not-a-secret-" + "x" * 40,
-            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-            "SECURE_SSL_REDIRECT": "0",
-            "SECURE_HSTS_SECONDS": "0",
-            "BEIAN_VAR_DIR": var_dir,
-            "LOG_LEVEL": "WARNING",
-            "DJANGO_SETTINGS_MODULE": "beian.settings",
-            "EMAIL_URL": "dummymail://",  # the services' e-mails, not on standard output
-            # Every page is timed hundreds of times from one address: no limit may answer 429.
-            **{
-                f"RATE_LIMIT_{action}": "100000000/min"
-                for action in ("NUMBER_CHECK", "SEARCH", "LOGIN", "REGISTER", "PASSWORD_RESET", "OPEN_DATA")
-            },
-        }
+    env = search.bench_environment(
+        bench_url,
+        var_dir,
+        EMAIL_URL="dummymail://",  # the services' e-mails, not on standard output
+        # Every page is timed hundreds of times from one address: no limit may answer 429.
+        **{
+            f"RATE_LIMIT_{action}": "100000000/min"
+            for action in ("NUMBER_CHECK", "SEARCH", "LOGIN", "REGISTER", "PASSWORD_RESET", "OPEN_DATA")
+        },
     )
     os.environ.update(env)
     try:
@@ -315,9 +305,15 @@ def run(args, bench_url: str, bench_name: str, env: dict, url: str, var_dir: str
             "GROUP BY month ORDER BY count(*) DESC LIMIT 1"
         )
         month, month_rows = cur.fetchone()
-    rng = random.Random(5)
-    ids = [rng.randint(1, max_id) for _ in range(SAMPLES + search.WARMUP)]
-    total = SAMPLES + search.WARMUP
+        # Published ids have gaps (the private side's filings that are not approved): draw ids, keep the
+        # published ones, so that every timed page is a public record and not a 404.
+        rng = random.Random(5)
+        total = SAMPLES + search.WARMUP
+        candidates = [rng.randint(1, max_id) for _ in range(total * 4)]
+        cur.execute(f"SELECT filing_id FROM {search.TABLE} WHERE filing_id = ANY(%s)", [candidates])
+        published = {row[0] for row in cur.fetchall()}
+    drawn = [i for i in candidates if i in published] or sorted(published)
+    ids = (drawn * (total // len(drawn) + 1))[:total]
     search.log(f"list-month: {month}, {month_rows} rows; {timezone.now():%H:%M:%S}")
 
     anonymous, filer, national, beijing = Client(), Client(), Client(), Client()

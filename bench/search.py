@@ -486,15 +486,18 @@ def load(bench_url: str, n: int) -> None:
     conn = psycopg2.connect(**connect_kwargs(bench_url))
     conn.autocommit = True
     cur = conn.cursor()
-    # The public projection alone is loaded: its foreign key to algorithms_filing is dropped (in this
-    # database only), and its indexes and unique constraints are rebuilt after COPY, as a bulk load does.
+    # The public projection alone is loaded: the foreign keys from and to its tables (to algorithms_filing;
+    # from the list batches, the grams) are dropped (in this database only), and its indexes and unique
+    # constraints are rebuilt after COPY, as a bulk load does.
     for table in (TABLE, "public_search_publicgram"):
         cur.execute(
-            "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'", [table]
+            "SELECT conrelid::regclass::text, conname FROM pg_constraint "
+            "WHERE contype = 'f' AND (conrelid = %s::regclass OR confrelid = %s::regclass)",
+            [table, table],
         )
-        for (fk,) in cur.fetchall():
-            cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{fk}"')
-            log(f"dropped foreign key {fk} (bench database only)")
+        for owner, fk in cur.fetchall():
+            cur.execute(f'ALTER TABLE {owner} DROP CONSTRAINT IF EXISTS "{fk}"')
+            log(f"dropped foreign key {fk} of {owner} (bench database only)")
     cur.execute(
         "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
         "WHERE conrelid = %s::regclass AND contype IN ('p', 'u') ORDER BY contype",
@@ -818,6 +821,27 @@ def measure_stats(n: int, reuse: bool) -> str:
     return measure("stats", n, ["/stats/"] * (SAMPLES + WARMUP), stats_run)
 
 
+def bench_environment(bench_url: str, var_dir: str, **extra: str) -> dict:
+    """The environment a bench runs the portal in: its own database and var folder, production settings
+    (DEBUG off) with a throwaway secret; `extra` adds or overrides variables."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": bench_url,
+            "DEBUG": "0",
+            "SECRET_KEY": "bench-only-not-a-secret-" + "x" * 40,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_HSTS_SECONDS": "0",
+            "BEIAN_VAR_DIR": var_dir,
+            "LOG_LEVEL": "WARNING",
+            "DJANGO_SETTINGS_MODULE": "beian.settings",
+        }
+    )
+    env.update(extra)
+    return env
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--keep", action="store_true", help="reuse the loaded bench database (no loading)")
@@ -839,20 +863,7 @@ def main() -> None:
     bench_url, bench_name = bench_url_of(url)
 
     var_dir = tempfile.mkdtemp(prefix="beian-bench-")
-    env = dict(os.environ)
-    env.update(
-        {
-            "DATABASE_URL": bench_url,
-            "DEBUG": "0",
-            "SECRET_KEY": "bench-only-not-a-secret-" + "x" * 40,
-            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-            "SECURE_SSL_REDIRECT": "0",
-            "SECURE_HSTS_SECONDS": "0",
-            "BEIAN_VAR_DIR": var_dir,
-            "LOG_LEVEL": "WARNING",
-            "DJANGO_SETTINGS_MODULE": "beian.settings",
-        }
-    )
+    env = bench_environment(bench_url, var_dir)
     os.environ.update(env)
     try:
         run(args, n, bench_url, bench_name, env, var_dir, url)
