@@ -344,6 +344,15 @@ def _public_filing(route: str) -> list[Row]:
     ]
 
 
+def _review_items(route: str) -> list[Row]:
+    """A reviewer's view of one item of each kind: a claimed filing, the entity, the product."""
+    kinds = {"filing": CLAIMED_FILING, "entity": {"pk": "entity"}, "product": {"pk": "product"}}
+    return [
+        Row(route, READ, review_item(ok(200)), ids=ids, args={"key": key}, variant=key)
+        for key, ids in kinds.items()
+    ]
+
+
 MATRIX: list[Row] = [
     # --- The public side and the tools around it -------------------------------------------------
     *rows("healthz", everyone(ok(200))),
@@ -524,56 +533,10 @@ MATRIX: list[Row] = [
     *rows("review:queue", reviewers(ok(200))),
     *rows("review:stats", reviewers(ok(200))),
     *rows("api:review-queue", reviewers(ok(200))),
-    Row(
-        "review:item",
-        READ,
-        review_item(ok(200)),
-        ids=CLAIMED_FILING,
-        args={"key": "filing"},
-        variant="filing",
-    ),
-    Row(
-        "review:item",
-        READ,
-        review_item(ok(200)),
-        ids={"pk": "entity"},
-        args={"key": "entity"},
-        variant="entity",
-    ),
-    Row(
-        "review:item",
-        READ,
-        review_item(ok(200)),
-        ids={"pk": "product"},
-        args={"key": "product"},
-        variant="product",
-    ),
+    *_review_items("review:item"),
     Row("review:act", READ, reviewers(METHOD), ids=CLAIMED_FILING, args={"key": "filing"}),
     *_review_moves("review:act"),
-    Row(
-        "api:review-item",
-        READ,
-        review_item(ok(200)),
-        ids=CLAIMED_FILING,
-        args={"key": "filing"},
-        variant="filing",
-    ),
-    Row(
-        "api:review-item",
-        READ,
-        review_item(ok(200)),
-        ids={"pk": "entity"},
-        args={"key": "entity"},
-        variant="entity",
-    ),
-    Row(
-        "api:review-item",
-        READ,
-        review_item(ok(200)),
-        ids={"pk": "product"},
-        args={"key": "product"},
-        variant="product",
-    ),
+    *_review_items("api:review-item"),
     Row("api:review-act", READ, reviewers(METHOD), ids=CLAIMED_FILING, args={"key": "filing"}),
     *_review_moves("api:review-act"),
 ]
