@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from beian.concurrency import StaleEdit, idempotent_create, version_parse
+from beian.concurrency import StaleEdit, idempotent_create, posted_version
 from beian.http_cache import private_document
 from filers.models import AttachmentKind
 from filers.services import attachment_store
@@ -131,14 +131,6 @@ def _problem_errors(problems) -> dict[str, list[str]]:
     return errors
 
 
-def _posted_version(request) -> int | None:
-    """The version a posted page was made from (None when it sends none; 0, out of date, when malformed)."""
-    try:
-        return version_parse(request.POST.get("version"))
-    except ValueError:
-        return 0
-
-
 @filer_required
 @require_POST
 def filing_new(request):
@@ -192,7 +184,7 @@ def filing_step(request, pk: int, step: int):
     kwargs, errors = _parse_step(request, filing, step)
     try:
         filing = filing_save_step(
-            filing=filing, actor=request.user, step=step, version=_posted_version(request), **kwargs
+            filing=filing, actor=request.user, step=step, version=posted_version(request), **kwargs
         )
     except StaleEdit as exc:
         return _step_stale(request, filing, step, action, exc, errors, kwargs)
@@ -292,7 +284,7 @@ def drafts(request):
 def draft_delete(request, pk: int):
     filing = _own_filing(request, pk)
     try:
-        filing_delete_draft(filing=filing, actor=request.user, version=_posted_version(request))
+        filing_delete_draft(filing=filing, actor=request.user, version=posted_version(request))
     except (FilingLocked, StaleEdit) as exc:
         messages.error(request, str(exc))
     else:
@@ -400,7 +392,7 @@ def filing_cancel_view(request, pk: int):
             filing=filing,
             actor=request.user,
             terminated_on=form.cleaned_data["terminated_on"],
-            version=_posted_version(request),
+            version=posted_version(request),
         )
     except StaleEdit:
         messages.error(request, _("此备案在您打开页面后已有变化，请核对后再注销。"))

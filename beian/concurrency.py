@@ -184,8 +184,23 @@ class EditGuard(forms.Form):
     def keep_typed(self, version: int) -> None:
         """After a refused stale save: the page keeps what was typed, and its next save is made from
         `version` (the person has seen what differs)."""
-        self.data = self.data.copy()
-        self.data["version"] = str(version)
+        keep_typed(self, version)
+
+
+def keep_typed(form: forms.Form, version: int) -> None:
+    """A bound form after a refused stale save (or a save): what was typed stays, and the page's next save
+    is made from `version`."""
+    form.data = form.data.copy()
+    form.data["version"] = str(version)
+
+
+def posted_version(request) -> int | None:
+    """The version a posted page was made from: None when it sends none (unchecked), 0 — out of date —
+    when it is malformed."""
+    try:
+        return version_parse(request.POST.get("version"))
+    except ValueError:
+        return 0
 
 
 IDEMPOTENCY_KEEP = 24 * 3600  # seconds: long past any retry of the same request

@@ -263,12 +263,6 @@ def entity_form_data(entity: Entity) -> dict:
     return data
 
 
-def stale_form_data(form: forms.Form, version: int) -> None:
-    """After a refused stale save: the page keeps what was typed, and its next save is made from `version`."""
-    form.data = form.data.copy()
-    form.data["version"] = str(version)
-
-
 class LoginForm(AuthenticationForm):
     """The login page's form: an account that was never activated is told so, with the way to resend
     the mail, and the attempt is not a failure for the lockout (ACC-01, ACC-04)."""

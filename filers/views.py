@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
-from beian.concurrency import StaleEdit, version_parse
+from beian.concurrency import StaleEdit, keep_typed, posted_version
 from beian.http_cache import private_document
 from beian.portal_origin import request_origin
 from beian.regions import regions
@@ -22,7 +22,7 @@ from review.transitions import State
 
 from . import documents
 from .export import entity_export_file
-from .forms import ActivationResendForm, EntityForm, RegistrationForm, entity_form_data, stale_form_data
+from .forms import ActivationResendForm, EntityForm, RegistrationForm, entity_form_data
 from .models import Attachment, Entity
 from .selectors import entity_attachments, entity_display_sections
 from .services import (
@@ -183,7 +183,7 @@ def entity_edit(request):
             return redirect("filers:entity")
     except StaleEdit as exc:
         stale = exc
-        stale_form_data(form, exc.current)
+        keep_typed(form, exc.current)
         messages.error(request, _("未保存：主体信息已被另一个登录修改。请核对后再保存。"))
         context = {"form": form, "entity": entity, "missing": missing, "stale": stale}
         return render(request, "filers/entity_form.html", context, status=409)
@@ -218,16 +218,8 @@ def entity_edit(request):
                 _("以下附件未能上传，请按提示重新选择文件（其他内容已保存）：%(files)s。")
                 % {"files": "、".join(refused)},
             )
-    stale_form_data(form, entity.version)  # the page's next save is made from what was just saved
+    keep_typed(form, entity.version)  # the page's next save is made from what was just saved
     return render(request, "filers/entity_form.html", {"form": form, "entity": entity, "missing": missing})
-
-
-def _posted_version(request) -> int | None:
-    """The version a posted page was made from (None when it sends none; 0, out of date, when malformed)."""
-    try:
-        return version_parse(request.POST.get("version"))
-    except ValueError:
-        return 0
 
 
 @filer_required
@@ -237,7 +229,7 @@ def entity_submit_view(request):
     older than what is saved) is refused, not submitted twice (REL-03)."""
     entity = request.user.entity
     try:
-        entity_submit(entity=entity, actor=request.user, version=_posted_version(request))
+        entity_submit(entity=entity, actor=request.user, version=posted_version(request))
     except StaleEdit:
         entity.refresh_from_db()
         if entity.state in (State.SUBMITTED, State.MODIFIED):  # a second click: the first one submitted it

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from beian.concurrency import StaleEdit, idempotent_create, version_parse
+from beian.concurrency import StaleEdit, idempotent_create, posted_version
 from filers.views import filer_required
 from review.selectors import filer_deadlines, latest_rejection, latest_rejections
 from review.services import TransitionError
@@ -137,21 +137,13 @@ def product_edit(request, pk: int | None = None):
     return render(request, "products/product_form.html", context, status=409 if stale else 200)
 
 
-def _posted_version(request) -> int | None:
-    """The version a confirm or submit page was made from (None when it sends none; 0 when malformed)."""
-    try:
-        return version_parse(request.POST.get("version"))
-    except ValueError:
-        return 0
-
-
 @filer_required
 @require_http_methods(["GET", "POST"])
 def product_delete_view(request, pk: int):
     product = _own_product(request, pk)
     if request.method == "POST":
         try:
-            product_delete(product=product, actor=request.user, version=_posted_version(request))
+            product_delete(product=product, actor=request.user, version=posted_version(request))
         except (ProductInUse, ProductLocked, StaleEdit) as exc:
             messages.error(request, str(exc))
             return _back(product)
@@ -175,7 +167,7 @@ def product_delete_view(request, pk: int):
 def product_submit_view(request, pk: int):
     product = _own_product(request, pk)
     try:
-        product_submit(product=product, actor=request.user, version=_posted_version(request))
+        product_submit(product=product, actor=request.user, version=posted_version(request))
     except StaleEdit:
         product.refresh_from_db()
         if product.state in (State.SUBMITTED, State.MODIFIED):  # a second click: the first one submitted it
@@ -254,7 +246,7 @@ def path_delete_view(request, pk: int):
     path = _own_path(request, pk)
     if request.method == "POST":
         try:
-            path_delete(path=path, actor=request.user, version=_posted_version(request))
+            path_delete(path=path, actor=request.user, version=posted_version(request))
         except (ProductInUse, ProductLocked, StaleEdit) as exc:
             messages.error(request, str(exc))
         else:
@@ -324,7 +316,7 @@ def function_delete_view(request, pk: int):
     product = function.path.product
     if request.method == "POST":
         try:
-            function_delete(function=function, actor=request.user, version=_posted_version(request))
+            function_delete(function=function, actor=request.user, version=posted_version(request))
         except (ProductInUse, ProductLocked, StaleEdit) as exc:
             messages.error(request, str(exc))
         else:
