@@ -56,23 +56,29 @@ def _choices(f: Field, value) -> list[tuple[str, str]]:
     return choices
 
 
+def _item(f: Field, data: dict, errors: dict[str, list[str]]) -> dict:
+    """One declared field as its page shows it: the value (as saved or as typed), whether it is required
+    now, its choices, its errors, and a table's rows with one blank row to add to."""
+    value = f.value(data)
+    shown = {
+        "field": f,
+        "value": value,
+        "required": f.is_required((data or {}).get("basic") or {}),
+        "choices": _choices(f, value),
+        "errors": errors.get(f.input, []),
+    }
+    if f.widget == "rows":
+        rows = [r for r in value if isinstance(r, dict)] + [{}]
+        shown["rows"] = [[{"column": c, "value": r.get(c.name, "")} for c in f.columns] for r in rows]
+    return shown
+
+
 def declared_sections(step: int, data: dict, errors: dict[str, list[str]]) -> list[dict]:
     """A step's sections as its page shows them: each declared field with its value (as saved or as
     typed), whether it is required now, its choices and its errors."""
-    basic = (data or {}).get("basic") or {}
 
     def item(f: Field) -> dict:
-        shown = {
-            "field": f,
-            "value": f.value(data),
-            "required": f.is_required(basic),
-            "choices": _choices(f, f.value(data)),
-            "errors": errors.get(f.input, []),
-        }
-        if f.widget == "rows":
-            rows = [r for r in shown["value"] if isinstance(r, dict)] + [{}]
-            shown["rows"] = [[{"column": c, "value": r.get(c.name, "")} for c in f.columns] for r in rows]
-        return shown
+        return _item(f, data, errors)
 
     def here(fields) -> list:
         return [f for f in fields if declarations.on_page(f, step, step)]
@@ -95,17 +101,7 @@ def declared_sections(step: int, data: dict, errors: dict[str, list[str]]) -> li
 def page_items(page: int, data: dict, errors: dict[str, list[str]]) -> list[dict]:
     """Fields of other steps asked on this page (技术服务方式 on step ③), as declared_field.html shows
     them."""
-    basic = (data or {}).get("basic") or {}
-    return [
-        {
-            "field": f,
-            "value": f.value(data),
-            "required": f.is_required(basic),
-            "choices": _choices(f, f.value(data)),
-            "errors": errors.get(f.input, []),
-        }
-        for f in declarations.page_fields(page)
-    ]
+    return [_item(f, data, errors) for f in declarations.page_fields(page)]
 
 
 class CoverageForm(forms.Form):
