@@ -19,7 +19,7 @@ from products.models import Function, FunctionPath, Product
 from review.deadlines import deadline_open, deadlines_drop
 from review.models import DeadlineKind
 from review.services import row_lock, submission_perform, transition_perform, working_copy_edited
-from review.transitions import Action, State
+from review.transitions import UNSENT_STATES, Action, State
 
 from . import declarations
 from .models import AlgorithmType, Coverage, Filing, Role
@@ -78,8 +78,9 @@ def _derive_columns(filing: Filing) -> None:
 
 
 def _edit_check(filing: Filing) -> None:
-    if not filing.filer_may_edit:
-        raise FilingLocked(_("该备案正在审核中或已终止，不能修改。"))
+    refusal = filing.edit_refusal(_("备案“%(name)s”") % {"name": filing.name or _("未命名")})
+    if refusal:
+        raise FilingLocked(refusal)
 
 
 @transaction.atomic
@@ -350,8 +351,9 @@ def filing_cancel(*, filing: Filing, actor, terminated_on: date, version: int | 
 
 
 def filing_has_changes(*, filing: Filing) -> bool:
-    """An approved filing whose working copy differs from the version in force."""
-    if filing.approved_revision_id is None:
+    """An approved filing whose working copy differs from the version in force, the change not yet sent:
+    once submitted it waits for review and is frozen (issue 16), so nothing is unsent."""
+    if filing.approved_revision_id is None or filing.state not in UNSENT_STATES:
         return False
     return filing.approved_revision.data != filing_snapshot(filing=filing)
 

@@ -154,8 +154,12 @@ def filing_step(request, pk: int, step: int):
     if step not in STEPS:
         raise Http404
     filing = _own_filing(request, pk)
-    if not filing.filer_may_edit:
-        messages.error(request, _("该备案正在审核中或已终止，不能修改。"))
+    refusal = filing.edit_refusal(_("备案“%(name)s”") % {"name": filing.name or _("未命名")})
+    if refusal:
+        if request.method == "POST" and request.POST.get("action") == "submit" and filing.state in SENT:
+            messages.info(request, _("该备案申请已提交，无需重复提交。"))  # a second click on 提交 (REL-03)
+        else:
+            messages.error(request, refusal)
         return redirect("algorithms:detail", pk=filing.pk)
     if request.method == "GET":
         # Arriving from step ④'s list of what is missing (?check=1): say at each field what it needs.

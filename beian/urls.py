@@ -12,6 +12,9 @@ from review import views as review_views
 from . import api, api_docs, errors, health
 from .throttling import rate_limited
 
+# 撤回 (issue 16): one view for the three kinds, each under its own path.
+WITHDRAW = review_api.WithdrawApi.as_view()
+
 api_v1 = [
     path("me/", api.MeApi.as_view(), name="me"),
     path("auth/token/", api.TokenObtainApi.as_view(), name="token"),
@@ -20,12 +23,19 @@ api_v1 = [
     path("register/", filers_api.RegisterApi.as_view(), name="register"),
     path("entity/", filers_api.EntityApi.as_view(), name="entity"),
     path("entity/submit/", filers_api.EntitySubmitApi.as_view(), name="entity-submit"),
+    path("entity/withdraw/", WITHDRAW, {"key": "entity"}, name="entity-withdraw"),
     path("entity/export/", filers_api.EntityExportApi.as_view(), name="entity-export"),
     path("entity/attachments/", filers_api.AttachmentUploadApi.as_view(), name="entity-attachments"),
     path("attachments/<id:pk>/", filers_api.AttachmentDownloadApi.as_view(), name="attachment"),
     path("products/", products_api.ProductListApi.as_view(), name="products"),
     path("products/<id:pk>/", products_api.ProductDetailApi.as_view(), name="product"),
     path("products/<id:pk>/submit/", products_api.ProductSubmitApi.as_view(), name="product-submit"),
+    path(
+        "products/<id:pk>/withdraw/",
+        review_api.WithdrawApi.as_view(),
+        {"key": "product"},
+        name="product-withdraw",
+    ),
     path("products/<id:pk>/paths/", products_api.PathCreateApi.as_view(), name="product-paths"),
     path("products/paths/<id:pk>/", products_api.PathDetailApi.as_view(), name="path"),
     path(
@@ -36,6 +46,12 @@ api_v1 = [
     path("filings/drafts/", algorithms_api.DraftListApi.as_view(), name="filing-drafts"),
     path("filings/<id:pk>/", algorithms_api.FilingDetailApi.as_view(), name="filing"),
     path("filings/<id:pk>/submit/", algorithms_api.FilingSubmitApi.as_view(), name="filing-submit"),
+    path(
+        "filings/<id:pk>/withdraw/",
+        review_api.WithdrawApi.as_view(),
+        {"key": "filing"},
+        name="filing-withdraw",
+    ),
     path("filings/<id:pk>/cancel/", algorithms_api.FilingCancelApi.as_view(), name="filing-cancel"),
     path("review/queue/", review_api.QueueApi.as_view(), name="review-queue"),
     path("review/<str:key>/<id:pk>/", review_api.ItemApi.as_view(), name="review-item"),

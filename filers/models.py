@@ -179,6 +179,13 @@ class AttachmentKind(models.TextChoices):
     OFFICER_PROOF = "officer_proof", _("算法安全责任人工作证明")
     SELF_ASSESSMENT = "self_assessment", _("算法安全自评估报告")
     DISCLOSURE = "disclosure", _("拟公示内容")
+    # A product's APP/网站情况说明 (seed 001: 若为网站，需提供网站首页截图及网站地图).
+    SITE_SCREENSHOT = "site_screenshot", _("网站首页截图")
+    SITE_MAP = "site_map", _("网站地图")
+
+
+# Kinds whose upload must be a picture (a screenshot is not a PDF); the others take PDF, JPG or PNG.
+IMAGE_KINDS = frozenset({AttachmentKind.SITE_SCREENSHOT})
 
 
 def attachment_storage_name(instance: Attachment, filename: str) -> str:

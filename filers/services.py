@@ -13,8 +13,9 @@ from beian.concurrency import version_bump, version_check
 from beian.portal_origin import request_origin
 from beian.regions import province_code as normalise_province
 from review.services import row_lock, submission_perform, working_copy_edited
+from review.transitions import UNSENT_STATES
 
-from .models import Attachment, AttachmentKind, Entity, Role, User
+from .models import IMAGE_KINDS, Attachment, AttachmentKind, Entity, Role, User
 from .tokens import activation_token_generator
 from .uploads import upload_check
 
@@ -259,13 +260,14 @@ def entity_save(
     nothing typed is lost (REL-03, like the wizard's ALG-04). `version` is the version the edit was made
     from: an edit made from an older one is refused (StaleEdit) and changes nothing.
 
-    Editable before review starts and after approval (the approved version stays in force until the
-    change is approved); refused while under review. Editing a rejected item reopens it as a draft. A
-    submitted item not yet claimed is edited in place and its pending revision replaced.
+    Editable before submission and after approval (the approved version stays in force until the
+    change is approved); refused from submission until the decision — the filer withdraws (撤回) a
+    submission not yet claimed to edit it again (issue 16). Editing a rejected item reopens it as a draft.
     """
     row_lock(entity)
-    if not entity.filer_may_edit:
-        raise EntityLocked(_("主体信息正在审核中，审核结束前不能修改。"))
+    refusal = entity.edit_refusal(_("主体信息"))
+    if refusal:
+        raise EntityLocked(refusal)
     data, draft_input = dict(data or {}), dict(draft_input or {})
     sent = {name: value for name, value in {**data, **draft_input}.items() if name in Entity.EDITABLE_FIELDS}
     version_check(entity, version, saved=_entity_values(entity, sent), yours=sent, labels=entity_label)
@@ -309,8 +311,9 @@ def entity_submit(*, entity: Entity, actor, version: int | None = None) -> Entit
 
 
 def entity_has_changes(*, entity: Entity) -> bool:
-    """An approved entity whose working copy differs from the version in force (change not submitted)."""
-    if entity.approved_revision_id is None:
+    """An approved entity whose working copy differs from the version in force, the change not yet sent:
+    once submitted it waits for review and is frozen (issue 16), so nothing is unsent."""
+    if entity.approved_revision_id is None or entity.state not in UNSENT_STATES:
         return False
     return entity.approved_revision.data != entity_snapshot(entity=entity)
 
@@ -331,7 +334,7 @@ def entity_snapshot(*, entity: Entity) -> dict:
 def attachment_store(*, entity: Entity, kind: str, uploaded, actor) -> Attachment:
     """Store an upload for `entity` after checking its content and size (ENT-02)."""
     label = str(AttachmentKind(kind).label)
-    content_type = upload_check(uploaded, label=label)
+    content_type = upload_check(uploaded, label=label, images_only=kind in IMAGE_KINDS)
     attachment = Attachment(
         entity=entity,
         kind=kind,

@@ -24,8 +24,12 @@ def sniff_content_type(head: bytes) -> str | None:
     return None
 
 
-def upload_check(uploaded, *, label: str) -> str:
-    """The content type of an accepted upload, or a ValidationError that names the field and the reason."""
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png"})
+
+
+def upload_check(uploaded, *, label: str, images_only: bool = False) -> str:
+    """The content type of an accepted upload, or a ValidationError that names the field and the reason.
+    `images_only` (a screenshot) refuses a PDF as it refuses any other content."""
     if uploaded.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
             TOO_LARGE, code="too_large", params={"field": label, "size": filesizeformat(uploaded.size)}
@@ -39,6 +43,12 @@ def upload_check(uploaded, *, label: str) -> str:
     if content_type is None:
         raise ValidationError(
             _("%(field)s只能上传PDF、JPG或PNG文件；所选文件“%(name)s”的内容不是这几种格式。"),
+            code="bad_type",
+            params={"field": label, "name": uploaded.name},
+        )
+    if images_only and content_type not in IMAGE_TYPES:
+        raise ValidationError(
+            _("%(field)s只能上传JPG或PNG图片；所选文件“%(name)s”不是图片。"),
             code="bad_type",
             params={"field": label, "name": uploaded.name},
         )

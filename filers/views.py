@@ -150,8 +150,9 @@ def entity_edit(request):
     typed and marked); 提交审核 also submits it (ENT-04). An edit made from an older page is refused, with
     what differs, and what was typed stays on the page."""
     entity = request.user.entity
-    if not entity.filer_may_edit:
-        messages.error(request, _("主体信息正在审核中，审核结束前不能修改。"))
+    refusal = entity.edit_refusal(_("主体信息"))
+    if refusal:
+        messages.error(request, refusal)
         return redirect("filers:entity")
     missing: list = []
     stale = None

@@ -20,7 +20,7 @@ from beian.api_errors import (
     versioned,
 )
 from beian.concurrency import StaleEdit, idempotent_create
-from filers.api import IsFiler
+from filers.api import IsFiler, OwnAttachmentField
 from review.services import TransitionError
 
 from .models import Audience, Function, FunctionPath, Product, ServiceForm, ServiceStatus
@@ -65,6 +65,9 @@ class ProductSerializer(serializers.ModelSerializer):
     service_status = serializers.ChoiceField(choices=ServiceStatus.choices, required=False)
     audience = serializers.ChoiceField(choices=Audience.choices, required=False)
     paths = PathSerializer(many=True, read_only=True)
+    # A website's screenshot and site map: ids of the entity's own uploads (POST /api/entity/attachments/).
+    site_screenshot = OwnAttachmentField("site_screenshot", required=False, allow_null=True)
+    site_map = OwnAttachmentField("site_map", required=False, allow_null=True)
 
     class Meta:
         model = Product
@@ -98,7 +101,7 @@ class ProductListApi(APIView):
         summary="Add a product (PRD-02)",
     )
     def post(self, request):
-        payload = ProductSerializer(data=request.data)
+        payload = ProductSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         try:
             product = idempotent_create(
@@ -133,7 +136,7 @@ class ProductDetailApi(APIView):
     def patch(self, request, pk: int):
         product = self._product(request, pk)
         version = expected_version(request)
-        payload = ProductSerializer(product, data=request.data, partial=True)
+        payload = ProductSerializer(product, data=request.data, partial=True, context={"request": request})
         payload.is_valid(raise_exception=True)
         try:
             product = product_update(

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from beian.concurrency import EditGuard
-from beian.input_fields import MAX_ID, TextListField
+from beian.input_fields import MAX_ID, TextListField, id_parse
+from filers.models import IMAGE_KINDS, Attachment, AttachmentKind
+from filers.services import attachment_store
 
-from .models import Audience, Function, ServiceForm, ServiceStatus
+from .models import Audience, Function, Product, ServiceForm, ServiceStatus
 from .services import DESCRIPTION_LIMIT, FUNCTION_FIELDS
 
 
@@ -82,6 +85,58 @@ class ProductForm(EditGuard):
     key_data_note = forms.CharField(
         label=_("其他关键运营数据"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def __init__(self, *args, entity=None, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.entity, self.actor = entity, actor
+        self.pending: dict[str, Attachment] = {}
+        for name in Product.ATTACHMENT_FIELDS:
+            images = name in IMAGE_KINDS
+            self.fields[name] = forms.FileField(
+                label=AttachmentKind(name).label,
+                required=False,
+                help_text=(
+                    _("服务形式包含网站的，提交审核前须上传。JPG或PNG图片，不超过20 MB")
+                    if images
+                    else _("服务形式包含网站的，提交审核前须上传。PDF、JPG或PNG，不超过20 MB")
+                ),
+            )
+
+    def clean(self):
+        data = super().clean()
+        # As on 主体信息: each upload is checked and stored at once, so a page refused for another field
+        # keeps it (its id comes back in a hidden input). No upload and none kept: what is saved stays.
+        for name in Product.ATTACHMENT_FIELDS:
+            data.pop(name, None)
+            uploaded = self.files.get(name)
+            if uploaded:
+                try:
+                    self.pending[name] = attachment_store(
+                        entity=self.entity, kind=name, uploaded=uploaded, actor=self.actor
+                    )
+                except ValidationError as exc:
+                    self.add_error(name, exc)
+                    continue
+            else:
+                kept = self._kept(name)
+                if kept is None:
+                    continue
+                self.pending[name] = kept
+            data[name] = self.pending[name]
+        return data
+
+    def _kept(self, name: str) -> Attachment | None:
+        """The upload of an earlier round, by the id the page carries: only the entity's own of that kind
+        counts; anything else is simply not attached, alike, so ids cannot be probed (SEC-05)."""
+        try:
+            pk = id_parse(self.data.get(f"{name}_pending") or "")
+        except ValidationError:
+            return None
+        return Attachment.objects.filter(pk=pk, entity=self.entity, kind=name).first()
+
+    def attachment_of(self, name: str, product: Product | None) -> Attachment | None:
+        """What the page shows as attached: this round's upload, else the saved one."""
+        return self.pending.get(name) or (getattr(product, name) if product else None)
 
     def apply_errors(self, exc) -> None:
         for field, messages in exc.message_dict.items():

@@ -52,6 +52,24 @@ class Product(Reviewable):
         blank=True,
         help_text=_("APP的下载网址（应用商店页面或官方下载页），以http://或https://开头"),
     )
+    # A website's homepage screenshot and its site map (seed 001: 若为网站，需提供网站首页截图及网站地图).
+    # Uploads are the entity's immutable attachments; a new upload is a new row (revisions keep theirs).
+    site_screenshot = models.ForeignKey(
+        "filers.Attachment",
+        verbose_name=_("网站首页截图"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    site_map = models.ForeignKey(
+        "filers.Attachment",
+        verbose_name=_("网站地图"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # APP/网站情况说明 (the materials list, seed 001): what the product is, does, and for whom.
     positioning = models.TextField(_("产品定位"), blank=True, help_text=_("产品是什么、提供什么服务"))
     features = models.TextField(_("功能特点"), blank=True, help_text=_("主要功能及其特点"))
@@ -77,6 +95,9 @@ class Product(Reviewable):
         constraints = [
             models.UniqueConstraint(fields=["entity", "name"], name="product_name_unique_per_entity"),
         ]
+
+    # The product's uploads (kinds of filers.AttachmentKind, named as the fields).
+    ATTACHMENT_FIELDS = ("site_screenshot", "site_map")
 
     def __str__(self) -> str:
         return self.name

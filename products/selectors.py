@@ -23,11 +23,20 @@ def product_tree(*, entity) -> QuerySet[Product]:
 
 def product_review_context(product: Product, data: dict) -> dict:
     """The reviewer's view of a submitted product with its paths and functions."""
+    from filers.models import Attachment
+
     from .models import Audience, ServiceForm, ServiceStatus
 
     forms = dict(ServiceForm.choices)
+    ids = {name: data.get(name) for name in Product.ATTACHMENT_FIELDS}
+    # Only uploads of the product's own entity (a revision names them by id).
+    found = Attachment.objects.filter(pk__in=[i for i in ids.values() if i], entity_id=product.entity_id)
+    by_id = {a.pk: a for a in found}
     return {
         "p": data,
+        "uploads": [
+            (str(Product._meta.get_field(name).verbose_name), by_id.get(pk), name) for name, pk in ids.items()
+        ],
         "service_forms": "、".join(str(forms.get(code, code)) for code in data.get("service_forms", [])),
         "service_status": dict(ServiceStatus.choices).get(data.get("service_status"), ""),
         "audience": dict(Audience.choices).get(data.get("audience"), ""),

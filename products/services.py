@@ -67,14 +67,13 @@ def product_is_linked(product: Product) -> bool:
 
 def product_edit_check(product: Product) -> None:
     """PRD-05: raise ProductLocked when the filer may not change the product now."""
-    if product.state in (State.UNDER_REVIEW, State.RE_REVIEW):
-        raise ProductLocked(_("产品“%(name)s”正在审核中，审核结束前不能修改。") % {"name": product.name})
-    if product.state in (State.CANCELLED, State.REVOKED):
-        raise ProductLocked(_("产品“%(name)s”已注销，不能修改。") % {"name": product.name})
-    if product_is_linked(product) and product.approved_revision_id is None:
+    if product.approved_revision_id is None and product_is_linked(product):
         raise ProductLocked(
             _("产品“%(name)s”已关联算法备案，需待产品审核通过后方可修改。") % {"name": product.name}
         )
+    refusal = product.edit_refusal(_("产品“%(name)s”") % {"name": product.name})
+    if refusal:
+        raise ProductLocked(refusal)
 
 
 # --- Products ------------------------------------------------------------------------------
@@ -86,6 +85,8 @@ PRODUCT_FIELDS = (
     "app_store",
     "app_package",
     "download_url",
+    "site_screenshot",
+    "site_map",
     "positioning",
     "features",
     "user_groups",
@@ -106,11 +107,13 @@ TEXT_FIELDS = ("url", "app_store", "app_package", "download_url", "key_data_note
 
 
 def product_missing(*, product: Product) -> list[tuple[str, str]]:
-    """What submission still needs of the product itself, as (field, label): the 情况说明, and for an APP
-    where to download it."""
+    """What submission still needs of the product itself, as (field, label): the 情况说明, for an APP
+    where to download it, for a website its homepage screenshot and site map (seed 001)."""
     names = [name for name in DESCRIPTION_FIELDS if not (getattr(product, name) or "").strip()]
     if ServiceForm.APP in (product.service_forms or []) and not product.download_url:
         names.append("download_url")
+    if ServiceForm.WEBSITE in (product.service_forms or []):
+        names += [name for name in Product.ATTACHMENT_FIELDS if not getattr(product, f"{name}_id")]
     return [(name, str(Product._meta.get_field(name).verbose_name)) for name in names]
 
 
@@ -134,6 +137,11 @@ def product_validate(product: Product) -> None:
             URLValidator(schemes=["http", "https"])(product.download_url)
         except ValidationError:
             errors["download_url"] = [_("下载链接应为以http://或https://开头的有效网址。")]
+    for name in Product.ATTACHMENT_FIELDS:
+        attachment = getattr(product, name)
+        # Only the entity's own upload of that kind (the form and the API choose among those already).
+        if attachment is not None and (attachment.entity_id != product.entity_id or attachment.kind != name):
+            errors[name] = [_("附件不存在。")]
     for name in DESCRIPTION_FIELDS:
         if len(getattr(product, name) or "") > DESCRIPTION_LIMIT:
             label = Product._meta.get_field(name).verbose_name
@@ -271,7 +279,11 @@ def product_submit(*, product: Product, actor, version: int | None = None) -> Pr
     if missing:
         raise ValidationError(
             {
-                name: _("提交审核前请填写产品“%(name)s”的%(label)s。")
+                name: (
+                    _("提交审核前请上传产品“%(name)s”的%(label)s。")
+                    if name in Product.ATTACHMENT_FIELDS
+                    else _("提交审核前请填写产品“%(name)s”的%(label)s。")
+                )
                 % {"name": product.name, "label": label}
                 for name, label in missing
             }
@@ -406,6 +418,8 @@ def function_delete(*, function: Function, actor, version: int | None = None) ->
 def product_snapshot(*, product: Product) -> dict:
     """The JSON form of a product with its paths and functions, in order, as a revision freezes it."""
     data = {name: getattr(product, name) for name in PRODUCT_FIELDS}
+    for name in Product.ATTACHMENT_FIELDS:  # uploads by id, as the entity's revision holds them
+        data[name] = getattr(product, f"{name}_id")
     for key in ("start_date", "end_date"):
         data[key] = data[key].isoformat() if data[key] else None
     data["paths"] = [

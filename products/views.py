@@ -102,8 +102,19 @@ def product_edit(request, pk: int | None = None):
         except ProductLocked as exc:
             messages.error(request, str(exc))
             return _back(product)
-    initial = {name: getattr(product, name) for name in PRODUCT_FIELDS} if product else {}
-    form = ProductForm(request.POST or None, initial=initial, version=product.version if product else None)
+    initial = (
+        {name: getattr(product, name) for name in PRODUCT_FIELDS if name not in Product.ATTACHMENT_FIELDS}
+        if product
+        else {}
+    )
+    form = ProductForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        version=product.version if product else None,
+        entity=request.user.entity,
+        actor=request.user,
+    )
     stale = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -133,7 +144,13 @@ def product_edit(request, pk: int | None = None):
         else:
             return _back(product)
     rejection = latest_rejection(obj=product) if product is not None else None
-    context = {"form": form, "product": product, "stale": stale, "rejection": rejection}
+    context = {
+        "form": form,
+        "product": product,
+        "stale": stale,
+        "rejection": rejection,
+        "uploads": [(form[name], form.attachment_of(name, product)) for name in Product.ATTACHMENT_FIELDS],
+    }
     return render(request, "products/product_form.html", context, status=409 if stale else 200)
 
 

@@ -16,15 +16,24 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from beian.api_errors import conflict
+from beian.api_errors import IF_MATCH, conflict, expected_version, stale
 from beian.api_schema import paginated
+from beian.concurrency import StaleEdit
 from beian.input_fields import IdApiField
 
 from .diff import revision_diff
 from .forms import QUEUE_STATES, REASON_MAX, QueueFilterForm
 from .registry import kind_of
-from .selectors import OutOfScope, queue_items, review_history, review_queue, review_subject, reviewers_for
-from .services import TransitionError, prerequisites_waiting, transition_perform
+from .selectors import (
+    OutOfScope,
+    filer_subject,
+    queue_items,
+    review_history,
+    review_queue,
+    review_subject,
+    reviewers_for,
+)
+from .services import TransitionError, prerequisites_waiting, transition_perform, withdrawal_perform
 from .transitions import Action
 
 
@@ -215,3 +224,41 @@ class ActApi(APIView):
         except TransitionError as exc:
             return conflict(exc)
         return Response({"id": obj.pk, "state": obj.state, "from": event.from_state, "to": event.to_state})
+
+
+class IsFilerWithEntity(permissions.BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user.is_authenticated and request.user.is_filer and request.user.entity_id)
+
+
+class WithdrawApi(APIView):
+    """撤回 (issue 16): the filer takes back a submission (or a change) no reviewer has claimed yet, then
+    edits and submits it again. 409 once claimed or decided, or for a page made before a move since."""
+
+    permission_classes = [IsFilerWithEntity]
+
+    @extend_schema(
+        request=None,
+        parameters=[IF_MATCH],
+        responses={
+            200: inline_serializer(
+                "Withdrawn", {"id": serializers.IntegerField(), "state": serializers.CharField()}
+            ),
+            409: OpenApiResponse(description="refused, nothing changed"),
+        },
+        summary="撤回 a submission not yet claimed (issue 16)",
+    )
+    def post(self, request, key: str, pk: int | None = None):
+        try:
+            obj = filer_subject(
+                filer=request.user, key=key, pk=pk if pk is not None else request.user.entity_id
+            )
+        except OutOfScope:
+            raise Http404 from None
+        try:
+            withdrawal_perform(obj=obj, actor=request.user, version=expected_version(request))
+        except StaleEdit as exc:
+            return stale(exc)
+        except TransitionError as exc:
+            return conflict(exc)
+        return Response({"id": obj.pk, "state": obj.state})

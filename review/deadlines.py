@@ -84,6 +84,26 @@ def deadlines_drop(*, obj) -> int:
     return deleted
 
 
+def _deadlines_unmeet_since_submission(*, obj, kinds: tuple[str, ...]) -> int:
+    """Open again the deadlines of these kinds that the last submission of `obj` met (a withdrawal)."""
+    from .models import ReviewEvent
+
+    content_type = ContentType.objects.get_for_model(obj)
+    submitted = (
+        ReviewEvent.objects.filter(
+            content_type=content_type, object_id=obj.pk, action__in=(Action.SUBMIT, Action.MODIFY)
+        )
+        .order_by("-pk")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if submitted is None:
+        return 0
+    return Deadline.objects.filter(
+        content_type=content_type, object_id=obj.pk, kind__in=kinds, met_at__gte=submitted
+    ).update(met_at=None)
+
+
 def deadline_meet(*, obj, kinds: tuple[str, ...]) -> int:
     """Close the open deadlines of these kinds on `obj`."""
     return Deadline.objects.filter(
@@ -177,6 +197,11 @@ def deadlines_on_transition(obj, move) -> None:
         # DL-03 is met by applying; the office's confirmation is a review like any other (DL-04).
         deadline_meet(obj=obj, kinds=(DeadlineKind.TERMINATION,))
         deadline_open(obj=obj, kind=DeadlineKind.REVIEW, starts_on=today)
+    elif move.action == Action.WITHDRAW:
+        # Nothing waits for the office any more; the filer's own duty to file (after launch, after a
+        # change) is owed again, from its first date: withdrawing does not restart the clock.
+        deadline_meet(obj=obj, kinds=(DeadlineKind.REVIEW,))
+        _deadlines_unmeet_since_submission(obj=obj, kinds=(DeadlineKind.LAUNCH, DeadlineKind.CHANGE))
     elif move.action == Action.CONFIRM_CANCEL:
         deadline_meet(obj=obj, kinds=tuple(DeadlineKind.values))
     elif move.action in (Action.REVOKE, Action.OFFICE_CANCEL):

@@ -99,14 +99,32 @@ class Reviewable(models.Model):
 
     @property
     def filer_may_edit(self) -> bool:
-        """ENT-04/PRD-05: editable before review and after approval (as a change); not during review."""
+        """ENT-04/PRD-05: editable before submission and after approval (as a change). What has been
+        submitted is frozen until it is decided, or withdrawn (撤回) before a reviewer claims it
+        (issue 16)."""
         return self.state not in (
+            State.SUBMITTED,
+            State.MODIFIED,
             State.UNDER_REVIEW,
             State.RE_REVIEW,
             State.CANCEL_REQUESTED,
             State.CANCELLED,
             State.REVOKED,
         )
+
+    def edit_refusal(self, what: str) -> str | None:
+        """Why the filer may not edit `what` (“产品“星河资讯””, …) now, in their words; None if they may."""
+        if self.filer_may_edit:
+            return None
+        if self.state in (State.SUBMITTED, State.MODIFIED):
+            return _("%(what)s已提交，等待审核，审核结束前不能修改；如需修改，请在审核人员认领前撤回。") % {
+                "what": what
+            }
+        if self.state in (State.UNDER_REVIEW, State.RE_REVIEW):
+            return _("%(what)s正在审核中，审核结束前不能修改。") % {"what": what}
+        if self.state == State.CANCEL_REQUESTED:
+            return _("%(what)s的注销申请正在审核中，不能修改。") % {"what": what}
+        return _("%(what)s已注销或已撤销，不能修改。") % {"what": what}
 
     def revision_data(self) -> dict:
         """The JSON snapshot of the working copy that a submission freezes."""
@@ -152,6 +170,9 @@ class Reviewable(models.Model):
         """
         if transition.action in (Action.SUBMIT, Action.MODIFY):
             self.pending_revision = revision_create(subject=self, data=self.revision_data(), actor=actor)
+        elif transition.action == Action.WITHDRAW:
+            # The withdrawn revision stays in the history (its event names it); nothing waits any more.
+            self.pending_revision = None
         elif transition.action == Action.APPROVE and self.pending_revision_id:
             revision = self.pending_revision
             revision.approved_at = timezone.now()

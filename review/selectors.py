@@ -71,6 +71,18 @@ def review_subject(*, reviewer, key: str, pk: int) -> tuple[ReviewKind, Reviewab
     return kind, obj
 
 
+def filer_subject(*, filer, key: str, pk: int) -> Reviewable:
+    """The filer's own item `key`/`pk`, else OutOfScope: another entity's item and one that does not
+    exist answer alike (SEC-01)."""
+    kind = kind_for(key)
+    if kind is None or not filer.entity_id:
+        raise OutOfScope(key)
+    obj = kind.model._default_manager.filter(pk=pk, **{kind.entity_lookup: filer.entity_id}).first()
+    if obj is None:
+        raise OutOfScope(f"{key}/{pk}")
+    return obj
+
+
 def reviewers_for(*, obj: Reviewable) -> QuerySet:
     """The active reviewers whose scope covers `obj` (a supervisor may reassign its claim to them)."""
     from django.contrib.auth import get_user_model

@@ -219,16 +219,22 @@ def transition_perform(
 
 def working_copy_edited(*, obj: Reviewable, actor) -> None:
     """Call after a filer saved an object's working copy: editing a rejected item reopens it as a
-    draft; editing one submitted but not yet claimed replaces its pending revision, so the reviewer
-    sees what is there now (ENT-04, PRD-05, ALG-04)."""
-    from .models import revision_create
-
+    draft (ENT-04, PRD-05, ALG-04). A submitted item is never edited in place: the reviewer reads what
+    was submitted, and the filer withdraws it (撤回) first (issue 16)."""
     if obj.state == State.REJECTED:
         transition_perform(obj=obj, action=Action.REOPEN, actor=actor)
-    elif obj.state in (State.SUBMITTED, State.MODIFIED) and obj.pending_revision_id:
-        obj.pending_revision = revision_create(subject=obj, data=obj.revision_data(), actor=actor)
-        obj.review_record_refresh()
-        obj.save()
+
+
+@transaction.atomic
+def withdrawal_perform(*, obj: Reviewable, actor, version: int | None = None) -> ReviewEvent:
+    """撤回 (issue 16): the filer takes back a submission no reviewer has claimed yet, to edit it again. A
+    page made before a move since (a claim, say) is refused as out of date (REL-03); the table refuses a
+    claimed or decided item with its reason."""
+    from beian.concurrency import version_check
+
+    row_lock(obj)
+    version_check(obj, version)
+    return transition_perform(obj=obj, action=Action.WITHDRAW, actor=actor)
 
 
 def submission_perform(*, obj: Reviewable, actor) -> ReviewEvent:

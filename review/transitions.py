@@ -44,6 +44,7 @@ class Action(models.TextChoices):
     REVOKE = "revoke", _("撤销")
     RELEASE = "release", _("释放")
     REASSIGN = "reassign", _("改派")
+    WITHDRAW = "withdraw", _("撤回")
 
 
 class Side(models.TextChoices):
@@ -84,6 +85,11 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(S.UNDER_REVIEW, A.RELEASE, S.SUBMITTED, Side.REVIEWER, holder=H.CLAIMANT_OR_SUPERVISOR),
     Transition(S.UNDER_REVIEW, A.REASSIGN, S.UNDER_REVIEW, Side.REVIEWER, holder=H.SUPERVISOR),
+    # Issue 16: what was submitted is what the reviewer reads — frozen until decided. Before a reviewer
+    # claims it, the filer may take it back (撤回): a first submission becomes a draft again; a change goes
+    # back to an unsent change, the approved version staying in force. The working copy keeps every edit.
+    Transition(S.SUBMITTED, A.WITHDRAW, S.DRAFT, Side.FILER),
+    Transition(S.MODIFIED, A.WITHDRAW, S.APPROVED, Side.FILER),
     Transition(S.REJECTED, A.REOPEN, S.DRAFT, Side.FILER),
     Transition(S.APPROVED, A.MODIFY, S.MODIFIED, Side.FILER),
     Transition(S.MODIFIED, A.CLAIM, S.RE_REVIEW, Side.REVIEWER),
@@ -104,6 +110,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(S.APPROVED, A.OFFICE_CANCEL, S.CANCELLED, Side.REVIEWER, reason_required=True),
     Transition(S.APPROVED, A.REVOKE, S.REVOKED, Side.REVIEWER, reason_required=True),
 )
+# States in which a filer's edits are theirs alone, not yet sent: a change of an approved item being prepared
+# (approved, reopened as a draft, or returned with reasons). From submission to decision nothing is unsent.
+UNSENT_STATES = frozenset({S.APPROVED, S.DRAFT, S.REJECTED})
 # States in which an item belongs to the reviewer who claimed it.
 CLAIMED_STATES = frozenset({S.UNDER_REVIEW, S.RE_REVIEW})
 

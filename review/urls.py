@@ -8,4 +8,5 @@ urlpatterns = [
     path("stats/", stats_views.review_stats, name="stats"),
     path("<str:key>/<id:pk>/", views.item, name="item"),
     path("<str:key>/<id:pk>/act/", views.act, name="act"),
+    path("<str:key>/<id:pk>/withdraw/", views.withdraw, name="withdraw"),
 ]

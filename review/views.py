@@ -30,13 +30,20 @@ from .registry import kind_of, kinds
 from .selectors import (
     WAITING,
     OutOfScope,
+    filer_subject,
     queue_items,
     review_history,
     review_queue,
     review_subject,
     reviewers_for,
 )
-from .services import TransitionError, moves_for, prerequisites_waiting, transition_perform
+from .services import (
+    TransitionError,
+    moves_for,
+    prerequisites_waiting,
+    transition_perform,
+    withdrawal_perform,
+)
 from .transitions import CLAIMED_STATES, Action
 
 
@@ -161,6 +168,29 @@ def act(request, key: str, pk: int):
             messages.info(request, _("该主体的注册地已变更至其他省份，相关事项已转由当地网信部门审核。"))
             return redirect("review:queue")
     return redirect("review:item", key=key, pk=pk)
+
+
+@login_required
+@require_POST
+def withdraw(request, key: str, pk: int):
+    """撤回 (issue 16): the filer takes back a submission not yet claimed, then edits it and submits again."""
+    from beian.concurrency import StaleEdit, posted_version
+
+    if not request.user.is_filer:
+        raise PermissionDenied
+    try:
+        obj = filer_subject(filer=request.user, key=key, pk=pk)
+    except OutOfScope:
+        raise Http404 from None
+    try:
+        withdrawal_perform(obj=obj, actor=request.user, version=posted_version(request))
+    except StaleEdit:
+        messages.error(request, _("此事项在您打开页面后已有变化（可能已被审核人员认领），请核对后再操作。"))
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已撤回。您可以继续修改，修改完成后请重新提交审核。"))
+    return redirect(obj.review_filer_url())
 
 
 @login_required

@@ -19,6 +19,11 @@ from review.transitions import TRANSITIONS, Action, State
 from .factories import FilerFactory, ReviewerFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A 1×1 PNG: what a screenshot upload must be (content, not name).
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
 
 ENTITY_DATA = {
     "entity_type": "enterprise",
@@ -97,7 +102,16 @@ DETAILS = {
 
 
 def upload(entity: Entity, kind: str, actor, name: str = "scan.pdf"):
-    return attachment_store(entity=entity, kind=kind, uploaded=SimpleUploadedFile(name, PDF), actor=actor)
+    content = PNG if name.endswith(".png") else PDF
+    return attachment_store(entity=entity, kind=kind, uploaded=SimpleUploadedFile(name, content), actor=actor)
+
+
+def site_uploads(entity: Entity, actor) -> dict:
+    """A website's homepage screenshot and site map (PRD-02, seed 001), as a product's data takes them."""
+    return {
+        "site_screenshot": upload(entity, "site_screenshot", actor, name="home.png"),
+        "site_map": upload(entity, "site_map", actor, name="sitemap.pdf"),
+    }
 
 
 def complete_entity(

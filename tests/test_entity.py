@@ -204,13 +204,28 @@ def _complete_and_submit(client, filer):
 def test_ent_04_editable_before_review_read_only_during_review(filer_client, filer):
     entity = _complete_and_submit(filer_client, filer)
     first_pending = entity.pending_revision_id
-    # Before review starts: edited directly, the pending revision follows the edit.
-    _post(filer_client, {**COMPLETE, "address": "北京市海淀区中关村大街2号"})
+    # Issue 16: what was submitted is what the reviewer will read — an edit is refused, not folded in.
+    refused = _post(filer_client, {**COMPLETE, "address": "北京市海淀区中关村大街9号"})
+    assert refused.status_code == 302
+    entity.refresh_from_db()
+    assert entity.pending_revision_id == first_pending and entity.address != "北京市海淀区中关村大街9号"
+    with pytest.raises(EntityLocked, match="撤回"):
+        entity_save(entity=entity, actor=filer, data={"address": "改"})
+    # Before review starts the filer withdraws it (撤回), edits, and submits again.
+    withdraw = reverse("review:withdraw", args=["entity", entity.pk])
+    assert filer_client.post(withdraw, {"version": entity.version}).status_code == 302
+    entity.refresh_from_db()
+    assert entity.state == State.DRAFT and entity.pending_revision_id is None
+    _post(filer_client, {**COMPLETE, "address": "北京市海淀区中关村大街2号"}, action="submit")
     entity.refresh_from_db()
     assert entity.state == State.SUBMITTED and entity.pending_revision_id != first_pending
     assert entity.pending_revision.data["address"] == "北京市海淀区中关村大街2号"
 
     transition_perform(obj=entity, action=Action.CLAIM, actor=ReviewerFactory())
+    # Once claimed, no withdrawal: the table refuses it and nothing changes.
+    filer_client.post(withdraw, {"version": entity.version + 1})
+    entity.refresh_from_db()
+    assert entity.state == State.UNDER_REVIEW
     with pytest.raises(EntityLocked):
         entity_save(entity=entity, actor=filer, data={"address": "改"})
     response = filer_client.get(reverse("filers:entity_edit"))

@@ -1,6 +1,7 @@
 """Issue 14: the filing's detail page asks the model whether the filer may edit it (filer_may_edit)
 instead of listing states itself; it used to hide 修改 on a submitted filing no reviewer had claimed,
-which the wizard and the services allow."""
+which the wizard and the services allowed. Since issue 16 a submission is frozen until decided: the page
+offers 撤回 instead, while no reviewer has claimed it."""
 
 from __future__ import annotations
 
@@ -18,11 +19,11 @@ pytestmark = pytest.mark.django_db
 # Every state: the button the detail page shows ("" for none).
 BUTTON = {
     State.DRAFT: "继续填报",
-    State.SUBMITTED: "修改",
+    State.SUBMITTED: "",  # issue 16: frozen; 撤回 first
     State.UNDER_REVIEW: "",
     State.APPROVED: "修改",
     State.REJECTED: "继续填报",
-    State.MODIFIED: "修改",
+    State.MODIFIED: "",  # issue 16: frozen; 撤回 first
     State.RE_REVIEW: "",
     State.CANCEL_REQUESTED: "",  # ALG-10: frozen while the office decides the 申请注销
     State.CANCELLED: "",
@@ -66,3 +67,6 @@ def test_issue_14_the_detail_page_offers_the_wizard_exactly_when_the_filer_may_e
     else:
         assert step not in actions and "修改" not in actions and "继续填报" not in actions
         assert client.get(step).status_code == 302  # the wizard refuses too, back to the detail page
+    withdraw = reverse("review:withdraw", args=["filing", filing.pk])
+    # 撤回 is offered exactly while the table allows it: submitted (or a change sent) and not yet claimed.
+    assert (withdraw in html) == (state in (State.SUBMITTED, State.MODIFIED))

@@ -18,7 +18,8 @@ from .test_products import APP, _full_product
 
 pytestmark = pytest.mark.django_db
 
-WITHOUT = {k: v for k, v in APP.items() if k not in PRODUCT_MATERIALS}
+# An APP alone (a website's screenshot and site map are tests/test_prd_02_site_uploads.py's).
+WITHOUT = {k: v for k, v in APP.items() if k not in PRODUCT_MATERIALS} | {"service_forms": ["app"]}
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from products.services import (
 from review.services import transition_perform
 from review.transitions import Action, State
 
-from .builders import PRODUCT_MATERIALS, complete_entity
+from .builders import PRODUCT_MATERIALS, complete_entity, site_uploads
 from .factories import FilerFactory, ReviewerFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +54,9 @@ FUNCTION = {
 def _product(filer, **changes):
     data = {**APP, **changes}
     from datetime import date
+
+    if "website" in data["service_forms"] and "site_screenshot" not in data:
+        data.update(site_uploads(filer.entity, filer))
 
     for key in ("start_date", "end_date"):
         if isinstance(data.get(key), str):
@@ -158,11 +161,17 @@ def test_prd_04_a_function_needs_its_four_descriptions(filer):
 
 def test_prd_05_a_product_linked_to_no_algorithm_is_edited_freely(filer):
     product, _ = _full_product(filer)
-    product_submit(product=product, actor=filer)
     product_update(product=product, actor=filer, data={"name": "星河资讯极速版"})
+    product_submit(product=product, actor=filer)
+    # Issue 16: once submitted, it is frozen until decided — withdrawn (撤回) first, then edited freely.
+    with pytest.raises(ProductLocked, match="撤回"):
+        product_update(product=product, actor=filer, data={"name": "星河资讯Lite"})
+    transition_perform(obj=product, action=Action.WITHDRAW, actor=filer)
+    product_update(product=product, actor=filer, data={"name": "星河资讯Lite"})
+    product_submit(product=product, actor=filer)
     product.refresh_from_db()
-    assert product.name == "星河资讯极速版" and product.state == State.SUBMITTED
-    assert product.pending_revision.data["name"] == "星河资讯极速版"
+    assert product.name == "星河资讯Lite" and product.state == State.SUBMITTED
+    assert product.pending_revision.data["name"] == "星河资讯Lite"
 
 
 def test_prd_05_a_linked_product_changes_only_after_its_review_passed(filer):
@@ -276,7 +285,8 @@ def test_one_entity_cannot_see_or_change_anothers_products(client, filer):
 def test_prd_01_products_through_the_api_nested(filer):
     api = APIClient()
     api.force_authenticate(filer)
-    created = api.post("/api/v1/products/", APP, format="json")
+    # An APP alone: a website's uploads through the API are tests/test_prd_02_site_uploads.py's.
+    created = api.post("/api/v1/products/", {**APP, "service_forms": ["app"]}, format="json")
     assert created.status_code == 201, created.json()
     pid = created.json()["id"]
     bad = api.post(f"/api/v1/products/{pid}/paths/", {"steps": []}, format="json")

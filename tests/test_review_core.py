@@ -165,6 +165,9 @@ def test_rev_01_the_table_covers_the_issue_flow():
         (State.RE_REVIEW, State.MODIFIED),
         (State.UNDER_REVIEW, State.UNDER_REVIEW),
         (State.RE_REVIEW, State.RE_REVIEW),
+        # Issue 16: 撤回 — the filer takes back what no reviewer has claimed yet.
+        (State.SUBMITTED, State.DRAFT),
+        (State.MODIFIED, State.APPROVED),
     }
     assert {(t.source, t.target) for t in TRANSITIONS} == expected
     assert transition_find(State.CANCELLED, Action.MODIFY) is None

@@ -32,6 +32,15 @@ def draft(ready):
     return complete_filing(filer, product, submit=False)
 
 
+def _withdraw(obj, filer) -> None:
+    """撤回 a submitted item (issue 16), so that its page edits it again."""
+    from review.services import transition_perform
+    from review.transitions import Action
+
+    transition_perform(obj=obj, action=Action.WITHDRAW, actor=filer)
+    obj.refresh_from_db()
+
+
 def _api(user) -> APIClient:
     api = APIClient(raise_request_exception=False)
     api.force_authenticate(user)
@@ -152,7 +161,9 @@ def test_sec_05_another_entitys_upload_answers_exactly_as_a_missing_one(draft):
         nobodys = api.patch(url, {**body, field: missing}, format="json")
         assert theirs.status_code == nobodys.status_code == 400
         assert theirs.json() == nobodys.json() == {field: ["附件不存在。"]}
-    # Another entity's id and a missing one are, alike, not attached by the entity page either.
+    # Another entity's id and a missing one are, alike, not attached by the entity page either (withdrawn
+    # first: a submission is frozen, issue 16, and the page would refuse any edit).
+    _withdraw(filer.entity, filer)
     page = _page(filer)
     for pending in (foreign["commitment_letter"], missing, "²", str(HUGE)):
         data = {"name": filer.entity.name, "commitment_letter_pending": pending}
@@ -166,6 +177,7 @@ def test_sec_05_entity_page_says_a_required_name_at_its_field_instead_of_a_500(r
     """The form lets a draft leave anything out; the model still needs the entity's name. Its
     ValidationError escaped the view (a 500); now it is an error at the field, the rest kept."""
     filer, _ = ready
+    _withdraw(filer.entity, filer)
     response = _page(filer).post(reverse("filers:entity_edit"), {"name": "", "address": "上海市"})
     assert response.status_code == 200
     assert list(response.context["form"].errors) == ["name"]
@@ -224,6 +236,7 @@ def test_sec_05_steps_1_and_2_refuse_nul_or_overlong_text_at_the_field_and_keep_
 @pytest.mark.parametrize("steps", [["首页", "推\x00荐"], ["\x00"]])
 def test_sec_05_path_page_refuses_nul_at_the_field_and_keeps_the_steps(ready, steps):
     filer, product = ready
+    _withdraw(product, filer)
     path = product.paths.get()
     response = _page(filer).post(reverse("products:path_edit", args=[path.pk]), {"steps": steps})
     assert response.status_code == 400

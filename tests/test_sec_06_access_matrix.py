@@ -459,6 +459,7 @@ MATRIX: list[Row] = [
     *rows("filers:attachment", in_scope_readers(ok(200)), ids={"pk": "attachment"}),
     *rows("api:entity", filers_own(ok(200)), {"PATCH": filers_own(ALLOWED)}),
     *rows("api:entity-submit", filers_own(METHOD), {"POST": filers_own(ALLOWED)}),
+    *rows("api:entity-withdraw", filers_own(METHOD), {"POST": filers_own(ALLOWED)}),  # issue 16: 撤回
     *rows("api:entity-attachments", filers_own(METHOD), {"POST": filers_own(ALLOWED)}, multipart=True),
     *rows("api:attachment", in_scope_readers(ok(200)), ids={"pk": "attachment"}),
     # REL-04: 导出我的数据 — the signed-in filer's own entity, no id to guess.
@@ -494,6 +495,7 @@ MATRIX: list[Row] = [
         ids=A_PRODUCT,
     ),
     *rows("api:product-submit", filers_own(METHOD), {"POST": filer_object(ALLOWED)}, ids=A_PRODUCT),
+    *rows("api:product-withdraw", filers_own(METHOD), {"POST": filer_object(ALLOWED)}, ids=A_PRODUCT),
     *rows("api:product-paths", filers_own(METHOD), {"POST": filer_object(ALLOWED)}, ids=A_PRODUCT),
     *rows(
         "api:path",
@@ -528,6 +530,7 @@ MATRIX: list[Row] = [
         ids=DRAFT,
     ),
     *rows("api:filing-submit", filers_own(METHOD), {"POST": filer_object(ALLOWED)}, ids=DRAFT),
+    *rows("api:filing-withdraw", filers_own(METHOD), {"POST": filer_object(ALLOWED)}, ids=CLAIMED_FILING),
     *rows("api:filing-cancel", filers_own(METHOD), {"POST": filer_object(ALLOWED)}, ids=PUBLISHED),
     # --- Review (REV, SEC-02) ---------------------------------------------------------------------
     *rows("review:queue", reviewers(ok(200))),
@@ -536,6 +539,15 @@ MATRIX: list[Row] = [
     *_review_items("review:item"),
     Row("review:act", READ, reviewers(METHOD), ids=CLAIMED_FILING, args={"key": "filing"}),
     *_review_moves("review:act"),
+    # Issue 16: 撤回 — the owning filer's move on its own item (the claimed filing: the table refuses it,
+    # with a message back on the filer's page); another entity does not find it; reviewers are refused.
+    *rows(
+        "review:withdraw",
+        signed_in(METHOD),
+        {"POST": filer_object(ALLOWED)},
+        ids=CLAIMED_FILING,
+        args={"key": "filing"},
+    ),
     *_review_items("api:review-item"),
     Row("api:review-act", READ, reviewers(METHOD), ids=CLAIMED_FILING, args={"key": "filing"}),
     *_review_moves("api:review-act"),

@@ -14,7 +14,7 @@ from products.models import Function, Product
 from products.services import function_create, path_create, product_create, product_submit
 from review.services import transition_perform
 from review.transitions import Action
-from tests.builders import PRODUCT_MATERIALS, complete_entity
+from tests.builders import PDF, PNG, PRODUCT_MATERIALS, complete_entity, site_uploads
 from tests.factories import FilerFactory
 
 from .conftest import PHONE
@@ -79,7 +79,8 @@ def _step_values(page) -> list[str]:
 
 
 def _full_product(filer, name: str = "星河资讯", steps=("首页", "推荐")):
-    product = product_create(entity=filer.entity, actor=filer, data={**APP, "name": name})
+    data = {**APP, "name": name, **site_uploads(filer.entity, filer)}
+    product = product_create(entity=filer.entity, actor=filer, data=data)
     path = path_create(product=product, actor=filer, steps=list(steps))
     function = function_create(path=path, actor=filer, data=FUNCTION)
     return product, path, function
@@ -116,15 +117,30 @@ def test_prd_03_builds_a_product_path_and_functions_and_keeps_reordered_steps(pa
     _label(page, "产品定位").fill(PRODUCT_MATERIALS["positioning"])
     _label(page, "功能特点").fill(PRODUCT_MATERIALS["features"])
     _label(page, "用户群体").fill(PRODUCT_MATERIALS["user_groups"])
+    # A website's homepage screenshot and site map (PRD-02, seed 001); a PDF is no screenshot.
+    _label(page, "网站首页截图").set_input_files({"name": "home.pdf", "mimeType": "image/png", "buffer": PDF})
+    _label(page, "网站地图").set_input_files(
+        {"name": "sitemap.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
     _label(page, "服务状态").select_option(label="运营中")
     _label(page, "服务对象").select_option(label="个人用户")
     _label(page, "服务开始日期").fill("2021-06-01")
     _label(page, "注册用户数").fill("12000000")
     _label(page, "月活跃用户数").fill("3500000")
+    _save(page)
+    expect(page.locator("#field-site_screenshot .error")).to_contain_text("只能上传JPG或PNG图片")
+    # The site map stayed attached and everything typed is still there; only the screenshot is asked again.
+    expect(page.locator("#field-site_map .attached")).to_contain_text("sitemap.pdf")
+    expect(_label(page, "产品定位")).to_have_value(PRODUCT_MATERIALS["positioning"])
+    page.locator("#id_site_screenshot").set_input_files(
+        {"name": "home.png", "mimeType": "image/png", "buffer": PNG}
+    )
     _shot(page, "product-form", screenshot_dir)
     _save(page)
     expect(page.get_by_role("status")).to_contain_text("产品已添加")
     expect(page.get_by_role("heading", name="星河资讯")).to_be_visible()
+    saved = Product.objects.get(entity=filer.entity)
+    assert saved.site_screenshot.content_type == "image/png" and saved.site_map.original_name == "sitemap.pdf"
 
     # ② a three-step path, entered in order
     with page.expect_navigation():
@@ -254,20 +270,20 @@ def test_prd_05_a_product_under_a_submitted_filing_waits_for_its_review(page, sc
     _login(page, filer)
     page.goto("/products/")
 
-    with page.expect_navigation():
-        _product_actions(page, "星河资讯").get_by_role("link", name="编辑").click()
+    # Submitted, it waits (issue 16: frozen until decided): the list offers no 编辑 for it or its paths.
+    expect(_product_item(page, "星河资讯").locator(".state-line")).to_contain_text("已提交，等待审核")
+    expect(_product_actions(page, "星河资讯").get_by_role("link", name="编辑")).to_have_count(0)
+    expect(_path_item(page, "首页→推荐").get_by_role("link", name="编辑")).to_have_count(0)
+    _shot(page, "product-locked", screenshot_dir)
+    # A link kept from before: the page refuses, naming why — a filing covers it.
+    page.goto(f"/products/{product.pk}/edit/")
     expect(page.locator(".messages").get_by_role("alert")).to_contain_text("需待产品审核通过后方可修改")
     expect(page.get_by_role("heading", name="星河资讯")).to_be_visible()
     assert page.url.endswith(f"/products/#product-{product.pk}")
-    _shot(page, "product-locked", screenshot_dir)
 
     # Its paths and functions are locked with it.
-    page.on("dialog", lambda dialog: dialog.accept())
-    with page.expect_navigation():
-        _path_item(page, "首页→推荐").locator(".tree-head").first.get_by_role("link", name="编辑").click()
-    # Today the path form still opens (only saving checks the lock); should the page refuse at
-    # once, the filer is back on the list with the same message.
-    if "/edit/" in page.url:
+    page.goto(f"/products/paths/{path.pk}/edit/")
+    if "/edit/" in page.url:  # the path form may open; saving checks the lock
         _label(page, "第2步").fill("视频")
         _save(page)
     expect(page.locator(".messages").get_by_role("alert")).to_contain_text("需待产品审核通过后方可修改")
@@ -399,3 +415,23 @@ def test_prd_01_products_list_and_path_form_fit_a_phone(page, screenshot_dir):
     page.goto(f"/products/{product.pk}/edit/")
     assert not _scrolls_sideways(page), "the product form scrolls sideways on a phone"
     _shot(page, "product-form-phone", screenshot_dir)
+
+
+def test_prd_02_the_reviewer_sees_the_websites_screenshot(page, screenshot_dir):
+    """PRD-02: the homepage screenshot is shown to the reviewer as a picture, the site map as a link."""
+    from tests.factories import ReviewerFactory
+
+    filer = FilerFactory()
+    complete_entity(filer)
+    product, _path, _function = _full_product(filer)
+    product_submit(product=product, actor=filer)
+    _login(page, ReviewerFactory())
+    page.goto(f"/review/product/{product.pk}/")
+    picture = page.get_by_role("img", name=re.compile("网站首页截图"))
+    expect(picture).to_be_visible()
+    assert page.evaluate("(img) => img.naturalWidth", picture.element_handle()) == 1  # it loaded (1×1)
+    expect(page.get_by_role("link", name="sitemap.pdf")).to_be_visible()
+    _shot(page, "review-product-uploads", screenshot_dir)
+    page.set_viewport_size(PHONE)
+    _shot(page, "review-product-uploads-phone", screenshot_dir)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -27,6 +27,27 @@ DEMO_PROVINCIAL = ("reviewer_bj", "Review#2026beian")
 DEMO_ADMIN = ("admin", "Admin#2026beian")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
+
+def _homepage_png() -> bytes:
+    """A stand-in 网站首页截图: a page's header, a banner and a grid of cards, drawn with Pillow."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (640, 400), "#f4f6f9")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 640, 48), fill="#1f4e8c")
+    draw.rectangle((24, 64, 616, 160), fill="#d8e4f3")
+    for row in range(2):
+        for col in range(3):
+            x, y = 24 + col * 200, 180 + row * 105
+            draw.rectangle((x, y, x + 184, y + 90), fill="#ffffff", outline="#c9d3df")
+            draw.rectangle((x + 10, y + 12, x + 120, y + 22), fill="#9aa8b8")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 PEOPLE = {
     "legal_rep_id_type": "resident_id",
     "legal_rep_id_number": "11010519491231002X",
@@ -195,6 +216,17 @@ class Command(BaseCommand):
             entity=entity, kind=kind, uploaded=SimpleUploadedFile(f"{kind}.pdf", PDF), actor=account
         )
 
+    def _site_uploads(self, entity, account) -> dict:
+        return {
+            "site_screenshot": attachment_store(
+                entity=entity,
+                kind="site_screenshot",
+                uploaded=SimpleUploadedFile("首页截图.png", _homepage_png()),
+                actor=account,
+            ),
+            "site_map": self._upload(entity, "site_map", account),
+        }
+
     def _act(self, obj, *actions, reason=""):
         for action in actions:
             transition_perform(obj=obj, action=action, actor=self.reviewer, reason=reason)
@@ -247,6 +279,7 @@ class Command(BaseCommand):
                 "download_url": f"https://appgallery.huawei.com/app/C{entity.pk:09d}"
                 if "app" in forms
                 else "",
+                **(self._site_uploads(entity, account) if "website" in forms else {}),
                 "positioning": f"{name}：面向公众的互联网信息服务。",
                 "features": "个性化推荐、搜索、评论互动。",
                 "user_groups": "成年用户为主，提供青少年模式。",
