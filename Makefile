@@ -6,7 +6,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Settings have DEBUG off unless it is set. These targets are the developer's (runserver serves static files
+# Settings have DEBUG off unless it is set. These targets are the developer's (make run's gunicorn serves static files
 # through whitenoise's finders only with DEBUG on): they run with DEBUG=1 unless the caller sets DEBUG.
 export DEBUG ?= 1
 PYTEST_ARGS ?=

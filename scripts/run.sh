@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 ADDR=${ADDR:-127.0.0.1:8000}
 # Links in e-mails sent outside a request (reminders, the sweep) point at the address served here;
-# runserver also takes a bare port, and a wildcard host is reached locally.
+# a bare port is served on 127.0.0.1, and a wildcard host is reached locally.
 if [ -z "${PORTAL_BASE_URL:-}" ]; then
   case "$ADDR" in
     *:*) served=$ADDR ;;
@@ -20,7 +20,7 @@ fi
 # whole foreground process group, or a kill of this script's group reaches this script only: it then
 # stops the three in order and within a bound, instead of each reacting on its own (the worker used to
 # sit in "Warm shutdown" for over 90 s). Each child leads its own group, so `kill -- -pid` also reaches
-# the worker's pool processes and runserver's reloaded child.
+# the worker's pool processes and gunicorn's workers.
 pids=()
 worker=
 stopping=
@@ -47,7 +47,8 @@ stop() {
   # A second Ctrl-C must not kill this script half-way and leave the children running.
   trap '' INT TERM HUP
   if [ ${#pids[@]} -gt 0 ]; then
-    # Warm: the worker finishes what it runs and hands back what it prefetched; beat and runserver exit.
+    # Warm: the worker finishes what it runs and hands back what it prefetched; beat exits; gunicorn
+    # finishes the requests it is serving (3 s at most) and exits.
     # An idle embedded worker takes 2-3 s (beian.celery.EmbeddedTransport cuts its waits short).
     kill -TERM "${pids[@]}" 2>/dev/null
     wait_for_exit 4 "${pids[@]}"
@@ -80,8 +81,19 @@ start "$BIN/celery" -A beian worker --loglevel=INFO --concurrency=2 --hostname="
   --without-gossip --without-mingle --without-heartbeat
 worker=${pids[0]}
 start "$BIN/celery" -A beian beat --loglevel=INFO
-start "$BIN/python" manage.py runserver "$ADDR"
+# The web server is gunicorn, as in production (docker-compose.yml), not Django's development server: what
+# a newcomer measures here is what production does (issue 17). WEB_WORKERS processes (default: cores + 1)
+# of 4 threads each — a process per core and one more to cover a worker blocked on I/O, threads for the
+# many short requests of one page (its style sheets, scripts, fonts); the Celery worker and beat share
+# the same cores. A bare port binds 127.0.0.1, as runserver did.
+case "$ADDR" in
+  *:*) bind=$ADDR ;;
+  *) bind=127.0.0.1:$ADDR ;;
+esac
+WEB_WORKERS=${WEB_WORKERS:-$(($(nproc) + 1))}
+start "$BIN/gunicorn" beian.wsgi:application --bind "$bind" --workers "$WEB_WORKERS" --threads 4 \
+  --worker-class gthread --graceful-timeout 3 --timeout 60 --access-logfile - --error-logfile -
 
-echo "Portal: http://$ADDR/  (worker pid ${pids[0]}, beat pid ${pids[1]}); Ctrl-C stops all."
+echo "Portal: http://$bind/  (gunicorn: $WEB_WORKERS workers × 4 threads; worker pid ${pids[0]}, beat pid ${pids[1]}); Ctrl-C stops all."
 # Exit as soon as any of the three stops, taking the others with it.
 wait -n

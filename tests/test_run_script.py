@@ -164,7 +164,7 @@ def test_issue_13_make_run_stops_worker_beat_and_server_within_10_s(var_dir, tmp
         children = {pid for pid, (ppid, *_rest) in _processes().items() if ppid == process.pid}
         sessions = {_processes()[pid][2] for pid in children}
         family = _family(process.pid, sessions)
-        # The script, the worker and its two pool processes, beat, runserver and its reloaded child.
+        # The script, the worker and its two pool processes, beat, gunicorn and its workers.
         assert len(children) == 3 and len(family) >= 7, log_path.read_text()
 
         started = time.monotonic()
