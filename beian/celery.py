@@ -9,6 +9,7 @@ import socket
 import time
 
 from celery import Celery
+from celery.signals import worker_ready
 from kombu.transport import TRANSPORT_ALIASES
 from kombu.transport.filesystem import Transport as FilesystemTransport
 
@@ -43,3 +44,13 @@ def ping(busy_seconds: float = 0) -> dict:
     20, within the time limit) keeps the worker busy first, as tests of stopping a busy worker need."""
     time.sleep(min(max(busy_seconds, 0), 20))
     return {"pid": os.getpid(), "hostname": socket.gethostname()}
+
+
+@worker_ready.connect
+def _worker_ready_file(**kwargs) -> None:
+    """scripts/run.sh waits for this file before it prints the portal's address and the demo logins, so
+    that the worker's start-up lines do not push them out of sight (issue 16)."""
+    path = os.environ.get("BEIAN_WORKER_READY_FILE")
+    if path:
+        with open(path, "w") as ready:
+            ready.write(str(os.getpid()))

@@ -74,6 +74,9 @@ start() {
   pids+=($!)
 }
 
+# The worker writes this file when it is ready (beian/celery.py); the address and logins are printed after.
+BEIAN_WORKER_READY_FILE=$(mktemp -u "${TMPDIR:-/tmp}/beian-worker-ready.XXXXXX")
+export BEIAN_WORKER_READY_FILE
 export C_FORCE_ROOT=1  # the worker as root on a fresh machine; production runs it as a user (Dockerfile)
 # One worker: no peers to gossip or synchronise with, and no monitor for its event heartbeats; without
 # them it also stops about a second sooner.
@@ -94,6 +97,25 @@ WEB_WORKERS=${WEB_WORKERS:-$(($(nproc) + 1))}
 start "$BIN/gunicorn" beian.wsgi:application --bind "$bind" --workers "$WEB_WORKERS" --threads 4 \
   --worker-class gthread --graceful-timeout 3 --timeout 60 --access-logfile - --error-logfile -
 
+# Say where to go and how to sign in last, once the portal answers, so that the worker's banner and the
+# servers' start-up lines do not push the demo logins out of sight (issue 16).
+host=${bind%:*}
+host=${host/#0.0.0.0/127.0.0.1}
+for _ in $(seq 1 600); do  # 60 s at most
+  if [ -s "$BEIAN_WORKER_READY_FILE" ] && (exec 3<>"/dev/tcp/$host/${bind##*:}") 2>/dev/null; then
+    break
+  fi
+  alive "${pids[@]}" || break
+  sleep 0.1
+done
+rm -f "$BEIAN_WORKER_READY_FILE"
+sleep 0.5  # the worker's and beat's last start-up lines
+echo
 echo "Portal: http://$bind/  (gunicorn: $WEB_WORKERS workers × 4 threads; worker pid ${pids[0]}, beat pid ${pids[1]}); Ctrl-C stops all."
+logins=${BEIAN_VAR_DIR:-var}/demo_logins.txt
+if [ -f "$logins" ]; then
+  echo "Demo logins:"
+  cat "$logins"
+fi
 # Exit as soon as any of the three stops, taking the others with it.
 wait -n

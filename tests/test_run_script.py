@@ -142,10 +142,13 @@ def test_issue_13_make_run_stops_worker_beat_and_server_within_10_s(var_dir, tmp
     try:
         deadline = time.monotonic() + 120
         # Stop it once all three are up: the page answers and the worker is consuming.
-        while not (_page_answers(url) and "ready." in log_path.read_text()):
+        while not (_page_answers(url) and "Portal:" in log_path.read_text()):
             assert process.poll() is None, log_path.read_text()
             assert time.monotonic() < deadline, "not started in 120 s:\n" + log_path.read_text()
             time.sleep(0.2)
+        # Issue 16: the address (and the demo logins) come after the worker's start-up lines, not above them.
+        started_log = log_path.read_text()
+        assert started_log.index("worker@") < started_log.index("ready.") < started_log.index("Portal:")
         task_id = None
         if busy:
             task_id = subprocess.run(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -185,13 +186,18 @@ class Command(BaseCommand):
 
         self._announcements()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
-        for label, (username, password) in (
-            ("filer (北京星河智联科技有限公司)", DEMO_FILER),
-            ("national reviewer", DEMO_REVIEWER),
-            ("Beijing reviewer", DEMO_PROVINCIAL),
-            ("administrator (/admin/)", DEMO_ADMIN),
-        ):
-            self.stdout.write(f"  {label:32} login {username:12} password {password}")
+        logins = "".join(
+            f"  {label:32} login {username:12} password {password}\n"
+            for label, (username, password) in (
+                ("filer (北京星河智联科技有限公司)", DEMO_FILER),
+                ("national reviewer", DEMO_REVIEWER),
+                ("Beijing reviewer", DEMO_PROVINCIAL),
+                ("administrator (/admin/)", DEMO_ADMIN),
+            )
+        )
+        self.stdout.write(logins, ending="")
+        # scripts/run.sh prints them again once the portal answers, below the worker's banner (issue 16).
+        (settings.VAR_DIR / "demo_logins.txt").write_text(logins, encoding="utf-8")
 
     # --- pieces ---------------------------------------------------------------------------
 
