@@ -376,6 +376,8 @@ def _detail_page(request, filing: Filing, *, cancel_form: FilingCancelForm | Non
             "rejection": latest_rejection(obj=filing),
             "today": timezone.localdate().isoformat(),
             "cancel_form": cancel_form,
+            # 注销 from the 备案信息 list (?cancel=1) opens the application form at once.
+            "open_cancel": request.GET.get("cancel") == "1",
             "deadline_rows": filer_deadlines(entity_id=filing.entity_id, obj=filing),
         },
         status=status,

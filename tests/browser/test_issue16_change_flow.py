@@ -84,3 +84,34 @@ def test_alg_11_rev_01_a_change_submitted_withdrawn_edited_and_sent_again(page, 
     expect(page.locator(".state-line")).to_have_count(1)
     expect(page.get_by_role("button", name="撤回")).to_have_count(0)
     _both_widths(page, "issue16-change-claimed", screenshot_dir)
+
+
+def test_alg_10_cancellation_starts_from_the_filings_list_as_the_manual_says(page, screenshot_dir):
+    """ALG-10, seed 003 (备案注销): the filer finds the algorithm on 备案信息 and applies for 注销 there — the
+    row's 注销 opens the detail page with the application form already open."""
+    from django.utils import timezone
+
+    filer = FilerFactory()
+    complete_entity(filer, approve=True)
+    product = complete_product(filer, approve=True)
+    filing = approve_item(complete_filing(filer, product))
+    waiting = complete_filing(filer, product, basic={"name": "星河热榜排序算法"})  # submitted, not approved
+    _login(page, filer)
+    page.goto("/filings/")
+    row = page.locator("tbody tr").filter(has=page.get_by_role("link", name=filing.name, exact=True))
+    others = page.locator("tbody tr").filter(has_text=waiting.name)
+    expect(others).to_have_count(1)
+    expect(others.get_by_role("link", name="注销")).to_have_count(0)  # only an approved filing has it
+    _both_widths(page, "issue16-filings-list-cancel", screenshot_dir)
+    with page.expect_navigation():
+        row.get_by_role("link", name="注销").click()
+    terminated = page.get_by_label("服务终止日期")
+    expect(terminated).to_be_visible()  # the form is open, nothing else to click
+    terminated.fill(timezone.localdate().isoformat())
+    page.get_by_label("我确认该算法服务已终止，申请注销本备案").check()
+    page.on("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交注销申请").click()
+    expect(page.locator("h1 .state")).to_have_text("注销申请审核中")
+    filing.refresh_from_db()
+    assert filing.state == State.CANCEL_REQUESTED
