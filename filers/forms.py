@@ -197,32 +197,8 @@ class EntityForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        # Each upload is checked and stored at once, so a form rejected for another
-        # field keeps it attached (the page carries its id in a hidden input).
-        for name in Entity.ATTACHMENT_FIELDS:
-            uploaded = self.files.get(name)
-            if uploaded:
-                try:
-                    self.pending[name] = attachment_store(
-                        entity=self.instance, kind=name, uploaded=uploaded, actor=self.actor
-                    )
-                except ValidationError as exc:
-                    self.add_error(name, exc)
-                continue
-            attachment = self._pending(name)
-            if attachment:
-                self.pending[name] = attachment
+        self.pending = uploads_take(self, Entity.ATTACHMENT_FIELDS, entity=self.instance, actor=self.actor)
         return data
-
-    def _pending(self, name: str) -> Attachment | None:
-        """The upload kept from an earlier round (its id in a hidden input). Only this entity's upload of
-        this kind counts: a malformed id, another entity's upload and one that does not exist are all
-        simply not attached, alike, so ids cannot be probed (SEC-05)."""
-        try:
-            pk = id_parse(self.data.get(f"{name}_pending") or "")
-        except ValidationError:
-            return None
-        return Attachment.objects.filter(pk=pk, entity=self.instance, kind=name).first()
 
     def attachment_of(self, name: str) -> Attachment | None:
         """What the page shows as attached: this round's upload, else the saved one."""
@@ -244,6 +220,31 @@ class EntityForm(forms.ModelForm):
                     }
                 )
             yield title, rows
+
+
+def uploads_take(form: forms.Form, names, *, entity: Entity, actor) -> dict[str, Attachment]:
+    """The uploads of a page with file fields `names` (attachment kinds), for a form's clean(): each new
+    file is checked and stored at once, so a page refused for another field keeps it (its id comes back in
+    a hidden input, `<name>_pending`); a bad file is an error at its field. Of a kept id only the entity's
+    own upload of that kind counts: a malformed id, another entity's upload and one that does not exist
+    are all simply not attached, alike, so ids cannot be probed (SEC-05)."""
+    taken: dict[str, Attachment] = {}
+    for name in names:
+        uploaded = form.files.get(name)
+        if uploaded:
+            try:
+                taken[name] = attachment_store(entity=entity, kind=name, uploaded=uploaded, actor=actor)
+            except ValidationError as exc:
+                form.add_error(name, exc)
+            continue
+        try:
+            pk = id_parse(form.data.get(f"{name}_pending") or "")
+        except ValidationError:
+            continue
+        kept = Attachment.objects.filter(pk=pk, entity=entity, kind=name).first()
+        if kept is not None:
+            taken[name] = kept
+    return taken
 
 
 def entity_form_data(entity: Entity) -> dict:

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from beian.concurrency import EditGuard
-from beian.input_fields import MAX_ID, TextListField, id_parse
+from beian.input_fields import MAX_ID, TextListField
+from filers.forms import uploads_take
 from filers.models import IMAGE_KINDS, Attachment, AttachmentKind
-from filers.services import attachment_store
 
 from .models import Audience, Function, Product, ServiceForm, ServiceStatus
 from .services import DESCRIPTION_LIMIT, FUNCTION_FIELDS
@@ -104,35 +103,13 @@ class ProductForm(EditGuard):
 
     def clean(self):
         data = super().clean()
-        # As on 主体信息: each upload is checked and stored at once, so a page refused for another field
-        # keeps it (its id comes back in a hidden input). No upload and none kept: what is saved stays.
+        # As on 主体信息: stored at once, kept across a refused page. No upload and none kept: what is
+        # saved stays (the field is left out of the data).
         for name in Product.ATTACHMENT_FIELDS:
             data.pop(name, None)
-            uploaded = self.files.get(name)
-            if uploaded:
-                try:
-                    self.pending[name] = attachment_store(
-                        entity=self.entity, kind=name, uploaded=uploaded, actor=self.actor
-                    )
-                except ValidationError as exc:
-                    self.add_error(name, exc)
-                    continue
-            else:
-                kept = self._kept(name)
-                if kept is None:
-                    continue
-                self.pending[name] = kept
-            data[name] = self.pending[name]
+        self.pending = uploads_take(self, Product.ATTACHMENT_FIELDS, entity=self.entity, actor=self.actor)
+        data.update(self.pending)
         return data
-
-    def _kept(self, name: str) -> Attachment | None:
-        """The upload of an earlier round, by the id the page carries: only the entity's own of that kind
-        counts; anything else is simply not attached, alike, so ids cannot be probed (SEC-05)."""
-        try:
-            pk = id_parse(self.data.get(f"{name}_pending") or "")
-        except ValidationError:
-            return None
-        return Attachment.objects.filter(pk=pk, entity=self.entity, kind=name).first()
 
     def attachment_of(self, name: str, product: Product | None) -> Attachment | None:
         """What the page shows as attached: this round's upload, else the saved one."""
