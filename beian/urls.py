@@ -59,6 +59,8 @@ urlpatterns = [
     path("account/", include("filers.urls")),
     path("products/", include("products.urls")),
     path("filings/", include("algorithms.urls")),
+    # RPT-01: before review's "<key>/<pk>/", which would take "review/reports/<pk>/".
+    path("", include("reports.urls")),
     path("review/", include("review.urls")),
     path("messages/", review_views.notifications, name="notifications"),
     path("messages/read/", review_views.notifications_read, name="notifications_read"),
