@@ -38,7 +38,8 @@ class CountedForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             if "data-limit" in field.widget.attrs:
-                field.widget.attrs["aria-describedby"] = f"id_{name}_count"
+                helped = f" id_{name}_helptext" if field.help_text else ""
+                field.widget.attrs["aria-describedby"] = f"id_{name}_count{helped}"
 
     def limit_of(self, name: str) -> int:
         return int(self.fields[name].widget.attrs.get("data-limit", 0))
@@ -65,7 +66,11 @@ class FilingReportForm(HoneypotMixin):
 class NumberReportForm(HoneypotMixin):
     number = forms.CharField(label=_("备案编号"), max_length=NUMBER_MAX_LENGTH)
     seen_where = forms.CharField(
-        label=_("应用或网站名称"), required=False, max_length=HARD_MAX, widget=_counted(SEEN_WHERE_MAX)
+        label=_("应用或网站名称"),
+        required=False,
+        max_length=HARD_MAX,
+        widget=_counted(SEEN_WHERE_MAX),
+        help_text=_("名称和网址至少填写一项。"),
     )
     seen_url = forms.CharField(
         label=_("网址（选填）"), required=False, max_length=HARD_MAX, widget=_counted(SEEN_URL_MAX)

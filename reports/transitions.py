@@ -50,10 +50,10 @@ S, A = ReportState, ReportAction
 REPORT_TRANSITIONS: tuple[ReportTransition, ...] = (
     ReportTransition(S.UNCONFIRMED, A.CONFIRM, S.NEW, Actor.REPORTER),
     ReportTransition(S.NEW, A.TAKE, S.IN_PROGRESS, Actor.REVIEWER),
-    ReportTransition(S.IN_PROGRESS, A.RELEASE, S.NEW, Actor.REVIEWER, taker_only=True),
     ReportTransition(
         S.IN_PROGRESS, A.CLOSE, S.CLOSED, Actor.REVIEWER, taker_only=True, outcome_required=True
     ),
+    ReportTransition(S.IN_PROGRESS, A.RELEASE, S.NEW, Actor.REVIEWER, taker_only=True),
 )
 
 _BY_KEY = {(t.source, t.action): t for t in REPORT_TRANSITIONS}
