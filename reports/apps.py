@@ -10,9 +10,10 @@ class ReportsConfig(AppConfig):
         from review import outbox
         from review.registry import QueueTab, register_queue_tab
 
-        from . import selectors, tasks
+        from . import selectors, services, tasks
 
         outbox.register("report_confirm_email", tasks.report_confirm_email_send)
+        outbox.register_repair("reports_unconfirmed_expire", services.report_unconfirmed_expire)
         # RPT-01: the reviewers' queue shows a tab of the reports in their scope (review knows it only here).
         register_queue_tab(
             QueueTab(

@@ -55,3 +55,26 @@ def report_by_code(code: str) -> Report | None:
     if not normalised:
         return None
     return Report.objects.filter(code=normalised).first()
+
+
+def report_counts() -> dict:
+    """RPT-01's open data: how many reports the office received, is handling and closed, by category and
+    outcome — counts only, nothing any reporter wrote. Reports still waiting for their e-mail confirmation
+    are not counted (they have reached nobody)."""
+    from django.db.models import Count
+
+    from .models import ReportCategory, ReportOutcome
+
+    kept = Report.objects.filter(state__in=VISIBLE_STATES)
+    by_state = dict(kept.values_list("state").annotate(n=Count("id")).order_by())
+    by_category = dict(kept.values_list("category").annotate(n=Count("id")).order_by())
+    by_outcome = dict(
+        kept.filter(state=ReportState.CLOSED).values_list("outcome").annotate(n=Count("id")).order_by()
+    )
+    return {
+        "received": sum(by_state.values()),
+        "open": sum(by_state.get(s, 0) for s in OPEN_STATES),
+        "closed": by_state.get(ReportState.CLOSED, 0),
+        "by_category": {c: by_category.get(c, 0) for c in ReportCategory.values},
+        "by_outcome": {o: by_outcome.get(o, 0) for o in ReportOutcome.values},
+    }

@@ -309,3 +309,18 @@ def _filer_tell(*, report: Report) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         title = _("网信部门关于“%(title)s”的问题报告处理告知") % {"title": str(filing)}
     notify(user=account, title=title, body=report.filer_message, url=filing.review_filer_url())
+
+
+def report_unconfirmed_expire() -> int:
+    """RPT-01: a report whose e-mail was never confirmed within the link's week reached nobody and never
+    will; it is deleted with its screenshot (the sweep runs this). Returns how many were deleted."""
+    from datetime import timedelta
+
+    cutoff = timezone.now() - timedelta(seconds=CONFIRM_MAX_AGE)
+    stale = list(Report.objects.filter(state=ReportState.UNCONFIRMED, created_at__lt=cutoff)[:1000])
+    for report in stale:
+        with transaction.atomic():
+            if report.screenshot:
+                report.screenshot.delete(save=False)
+            report.delete()
+    return len(stale)

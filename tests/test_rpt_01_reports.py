@@ -506,3 +506,89 @@ def test_rpt_01_the_reports_tab_makes_a_fixed_number_of_queries(
         with django_assert_num_queries(9, info=f"{size} reports"):
             response = client.get(reverse("reports:queue"))
         assert response.status_code == 200
+
+
+def test_rpt_01_the_confirmation_link_asks_before_it_confirms(client, filing):
+    """RPT-01: the e-mail's link shows a button (a mail scanner's GET confirms nothing); pressing it keeps
+    the report; a forged link is not found."""
+    report = _filing_report(filing, email="citizen@example.cn")
+    url = reverse("reports:confirm", args=[report_confirm_token(report)])
+    page = client.get(url)
+    assert page.status_code == 200 and "确认并提交报告" in page.content.decode()
+    report.refresh_from_db()
+    assert report.state == ReportState.UNCONFIRMED
+    assert client.post(url).status_code == 200
+    report.refresh_from_db()
+    assert report.state == ReportState.NEW
+    forged = reverse("reports:confirm", args=[report_confirm_token(report)[:-2] + "xx"])
+    assert client.get(forged).status_code == 404 and client.post(forged).status_code == 404
+
+
+@pytest.mark.parametrize("state", ["approved", "revoked", "unknown"])
+def test_rpt_01_the_number_check_offers_a_report_when_the_number_is_not_valid(client, filing, state):
+    """RPT-01: "where did you see it?" is offered for a number unknown, revoked or cancelled, not a valid one."""
+    from review.services import transition_perform
+    from review.transitions import Action
+
+    number = filing.number
+    if state == "revoked":
+        transition_perform(obj=filing, action=Action.REVOKE, actor=ReviewerFactory(), reason="材料不实")
+    if state == "unknown":
+        number = UNKNOWN_NUMBER
+    page = client.get(reverse("public_search:number_check"), {"number": number}).content.decode()
+    assert (reverse("reports:number") in page) == (state != "approved")
+
+
+def test_rpt_01_reports_in_the_admin(admin_client, filing):
+    """RPT-01: the admin lists and shows reports (read-only: moves go through the service)."""
+    report = _filing_report(filing)
+    assert admin_client.get(reverse("admin:reports_report_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:reports_report_change", args=[report.pk])).status_code == 200
+    assert admin_client.get(reverse("admin:reports_report_add")).status_code == 403
+
+
+def test_rpt_01_the_pages_speak_english(client, filing):
+    """RPT-01: the report pages are translated."""
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("reports:filing", args=[filing.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Report a problem" in page and "Inaccurate information" in page
+
+
+def test_rpt_01_the_open_data_carries_counts_only(client, filing, beijing):
+    """RPT-01: the open data says how many reports there are, by category and outcome — nothing written."""
+    _filing_report(filing, description="不公开的描述")
+    _filing_report(filing, email="waiting@example.cn")  # unconfirmed: reached nobody, not counted
+    closed = _number_report(filing.number, seen_where="不公开的应用名")
+    report_move(report=closed, action=ReportAction.TAKE, actor=beijing)
+    report_move(
+        report=closed, action=ReportAction.CLOSE, actor=beijing, outcome="verified", public_outcome="公开"
+    )
+    response = client.get(reverse("api:public-report-counts"))
+    assert response.status_code == 200
+    data = response.json()
+    assert data["received"] == 2 and data["open"] == 1 and data["closed"] == 1
+    assert data["by_category"]["number_misuse"] == 1 and data["by_category"]["false_info"] == 1
+    assert data["by_outcome"]["verified"] == 1
+    text = response.content.decode()
+    for secret in ("不公开的描述", "不公开的应用名", "waiting@example.cn", closed.code):
+        assert secret not in text
+
+
+def test_rpt_01_an_unconfirmed_report_expires_after_the_links_week(filing):
+    """RPT-01: the sweep deletes reports whose e-mail was never confirmed within the link's week, with
+    their screenshots; confirmed ones stay."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from review.outbox import repairs_run
+
+    old = _number_report(UNKNOWN_NUMBER, email="x@example.cn", screenshot=SimpleUploadedFile("s.png", PNG))
+    fresh = _filing_report(filing, email="y@example.cn")
+    kept = _filing_report(filing)
+    Report.objects.filter(pk__in=[old.pk, kept.pk]).update(created_at=timezone.now() - timedelta(days=8))
+    storage, name = old.screenshot.storage, old.screenshot.name
+    assert storage.exists(name)
+    assert repairs_run()["reports_unconfirmed_expire"] == 1
+    assert set(Report.objects.values_list("pk", flat=True)) == {fresh.pk, kept.pk}
+    assert not storage.exists(name)

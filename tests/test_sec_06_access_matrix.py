@@ -545,6 +545,7 @@ MATRIX: list[Row] = [
     # --- Problem reports (RPT-01): anyone reports and follows a report by its code; the reviewers of the
     # filing's province (北京 here) see and move it, 上海's do not find it ---------------------------------
     *rows("reports:lookup", everyone(ok(200))),
+    *rows("api:public-report-counts", everyone(ok(200))),  # counts only
     *rows("reports:filing", everyone(ok(200)), {"POST": everyone(ALLOWED)}, ids=PUBLISHED),
     Row("reports:filing", READ, everyone(NOT_FOUND), ids=DRAFT, variant="draft"),
     *rows("reports:number", everyone(ok(200)), {"POST": everyone(ALLOWED)}),
