@@ -526,7 +526,7 @@ def test_rpt_01_the_confirmation_link_asks_before_it_confirms(client, filing):
 
 @pytest.mark.parametrize("state", ["approved", "revoked", "unknown"])
 def test_rpt_01_the_number_check_offers_a_report_when_the_number_is_not_valid(client, filing, state):
-    """RPT-01: "where did you see it?" is offered for a number unknown, revoked or cancelled, not a valid one."""
+    """RPT-01: "where did you see it?" comes with a number unknown, revoked or cancelled, not a valid one."""
     from review.services import transition_perform
     from review.transitions import Action
 
