@@ -262,7 +262,8 @@ def report_move(
     act (ReportOutOfScope otherwise, which the pages answer with 404); a taken report is acted on by the
     reviewer who took it or a supervisor. Closing needs an outcome; its public text is what the reporter's
     code page shows, and a message to the filer, when the reviewer writes one, is all the filer is told."""
-    report = Report.objects.select_for_update().select_related("filing__entity").get(pk=report.pk)
+    # The row alone is locked (PostgreSQL cannot lock the nullable side of the join to the filing).
+    report = Report.objects.select_for_update(of=("self",)).select_related("filing__entity").get(pk=report.pk)
     if not getattr(actor, "is_reviewer", False) or not actor.can_review_region(report.region_code()):
         raise ReportOutOfScope(report.pk)
     transition = report_transition_find(report.state, action)
