@@ -56,6 +56,7 @@ def test_rpt_01_a_forged_number_reported_and_closed(page, browser, live_server, 
     # The citizen checks the number an app shows, and reports where they saw it.
     page.goto(f"/number-check/?number=网信算备{number}号")
     expect(page.get_by_text("已撤销，编号不再有效。")).to_be_visible()
+    _both_widths(page, "number-check-revoked", screenshot_dir)
     with page.expect_navigation():
         page.get_by_role("link", name=re.compile("您在哪里看到这个编号")).click()
     expect(page.get_by_role("heading", name="您在哪里看到这个编号？")).to_be_visible()
@@ -128,6 +129,8 @@ def test_rpt_01_the_filing_page_report_form(page, screenshot_dir):
     an e-mail."""
     (filing,) = published_filings()
     page.goto(f"/public/filing/{filing.pk}/")
+    page.locator("#report-problem").scroll_into_view_if_needed()
+    _both_widths(page, "public-filing-page", screenshot_dir)
     with page.expect_navigation():
         page.locator("#report-problem").click()
     label(page, "问题类别").select_option(label="超出备案范围")
