@@ -187,17 +187,16 @@ STATE_FILTERS = {
 @require_GET
 def report_queue(request):
     """The 问题报告 tab of the reviewers' queue: the reports in their scope, open ones oldest first."""
-    state = request.GET.get("state", "")
-    if state not in STATE_FILTERS:
-        state, status = "", 400
-    else:
-        status = 200
+    state, state_error, status = request.GET.get("state", ""), "", 200
+    if state not in STATE_FILTERS:  # SEC-05: a filter the page does not offer, said at its field
+        state, state_error, status = "", _("状态：请选择列表中的状态。"), 400
     page = Paginator(report_list(reviewer=request.user, state=state), 25).get_page(request.GET.get("page"))
     tabs = [{"tab": t, "count": t.count(request.user)} for t in queue_tabs()]
     context = {
         "page": page,
         "items": page.object_list,
         "state": state,
+        "state_error": state_error,
         "tabs": tabs,
         "current_tab": "reports",
         "query": f"state={state}" if state else "",

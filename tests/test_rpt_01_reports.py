@@ -478,7 +478,8 @@ def test_rpt_01_reviewer_pages_refuse_malformed_input(client, quiet_request_log,
     """RPT-01 (SEC-05): a reviewer's malformed move or filter is a 4xx; a missing id is 404."""
     report = _filing_report(filing)
     client.force_login(beijing)
-    assert client.get(reverse("reports:queue"), {"state": "bogus"}).status_code == 400
+    bogus = client.get(reverse("reports:queue"), {"state": "bogus"})
+    assert bogus.status_code == 400 and "请选择列表中的状态" in bogus.content.decode()
     assert client.get(reverse("reports:queue"), {"page": "x"}).status_code == 200
     assert client.get(reverse("reports:detail", args=[2_000_000_000])).status_code == 404
     act = reverse("reports:act", args=[report.pk])
