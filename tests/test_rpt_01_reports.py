@@ -538,6 +538,7 @@ def test_rpt_01_the_number_check_offers_a_report_when_the_number_is_not_valid(cl
         number = UNKNOWN_NUMBER
     page = client.get(reverse("public_search:number_check"), {"number": number}).content.decode()
     assert (reverse("reports:number") in page) == (state != "approved")
+    assert "{#" not in page and "RPT-01" not in page
 
 
 def test_rpt_01_reports_in_the_admin(admin_client, filing):
