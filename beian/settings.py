@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "products",
     "algorithms",
     "public_search",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -335,6 +336,9 @@ RATE_LIMITS = {
     "activation_resend_account": env.str("RATE_LIMIT_ACTIVATION_RESEND_ACCOUNT", default="3/h"),
     "number_check": env.str("RATE_LIMIT_NUMBER_CHECK", default="60/min"),
     "search": env.str("RATE_LIMIT_SEARCH", default="60/min"),
+    # RPT-01: problem reports sent from one address, and look-ups of a report's code.
+    "report": env.str("RATE_LIMIT_REPORT", default="10/h"),
+    "report_status": env.str("RATE_LIMIT_REPORT_STATUS", default="60/min"),
     # PUBLIC_API_RATE is this setting's earlier name.
     "open_data": env.str("RATE_LIMIT_OPEN_DATA", default=env.str("PUBLIC_API_RATE", default="120/min")),
 }

@@ -6,6 +6,7 @@ from algorithms import api as algorithms_api
 from filers import api as filers_api
 from products import api as products_api
 from public_search import api as public_api
+from reports import api as reports_api
 from review import api as review_api
 from review import views as review_views
 
@@ -60,6 +61,7 @@ api_v1 = [
     path("public/filings/", public_api.PublicFilingListApi.as_view(), name="public-filings"),
     path("public/filings/<id:pk>/", public_api.PublicFilingDetailApi.as_view(), name="public-filing"),
     path("public/lists/", public_api.PublicListApi.as_view(), name="public-lists"),
+    path("public/report-counts/", reports_api.ReportCountsApi.as_view(), name="public-report-counts"),
 ]
 
 urlpatterns = [
@@ -75,6 +77,8 @@ urlpatterns = [
     path("account/", include("filers.urls")),
     path("products/", include("products.urls")),
     path("filings/", include("algorithms.urls")),
+    # RPT-01: before review's "<key>/<pk>/", which would take "review/reports/<pk>/".
+    path("", include("reports.urls")),
     path("review/", include("review.urls")),
     path("messages/", review_views.notifications, name="notifications"),
     path("messages/read/", review_views.notifications_read, name="notifications_read"),

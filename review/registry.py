@@ -42,3 +42,25 @@ def kind_of(obj) -> ReviewKind:
         if isinstance(obj, kind.model):
             return kind
     raise LookupError(f"{type(obj).__name__} is not a registered reviewable model")
+
+
+@dataclass(frozen=True)
+class QueueTab:
+    """Another tab of the reviewers' queue, kept by an app above review (RPT-01's 问题报告): its page and
+    how many items wait there for a reviewer. Registered in AppConfig.ready(), as the kinds are."""
+
+    key: str
+    label: Any
+    url_name: str
+    count: Any  # (reviewer) -> int
+
+
+_TABS: dict[str, QueueTab] = {}
+
+
+def register_queue_tab(tab: QueueTab) -> None:
+    _TABS[tab.key] = tab
+
+
+def queue_tabs() -> list[QueueTab]:
+    return list(_TABS.values())

@@ -26,7 +26,7 @@ from .forms import (
 )
 from .models import Deadline, Notification
 from .notifications import notifications_mark_read
-from .registry import kind_of, kinds
+from .registry import kind_of, kinds, queue_tabs
 from .selectors import (
     WAITING,
     OutOfScope,
@@ -87,6 +87,8 @@ def queue(request):
             "states": queue_state_choices(),
             "algo_types": queue_algo_type_choices(),
             "form": form,
+            # Tabs other apps keep beside the queue (RPT-01's 问题报告), each with what waits there.
+            "tabs": [{"tab": tab, "count": tab.count(request.user)} for tab in queue_tabs()],
         },
         status=status,
     )

@@ -42,14 +42,17 @@ PAGES = [
         "anonymous",
         lambda f, period: f"{reverse('lists:page')}?period={period}&page=last",
     ),
-    # The count, the page of deadlines, their subjects (one query per kind on the page).
+    # The count, the page of deadlines, their subjects (one query per kind on the page), and the count of
+    # RPT-01's 问题报告 tab.
     (
         "REV-02",
         "queue",
-        10,
+        11,
         "reviewer",
         lambda f, period: reverse("review:queue"),
-    ),  # 10: DL-05 reads the calendar once per page
+    ),  # 11: DL-05 reads the calendar once per page
+    # RPT-01: the reports tab — the count, the page of reports with their filings, the tab's count.
+    ("RPT-01", "reports-queue", 8, "reviewer", lambda f, period: reverse("reports:queue")),
     # The entity, the count, the drafts' count, the page.
     ("ALG-09", "filer-filings", 10, "filer", lambda f, period: reverse("algorithms:list")),
     (

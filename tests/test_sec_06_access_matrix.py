@@ -75,6 +75,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.messages import ERROR, get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client, TestCase, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -90,6 +91,8 @@ from filers import documents as filers_documents
 from filers.models import User
 from public_search.models_announcements import Announcement
 from public_search.models_lists import ListExport
+from reports.models import ReportSource
+from reports.services import report_confirm_token, report_create
 from review.models import Notification
 from review.services import transition_perform
 from review.transitions import Action, State
@@ -551,6 +554,28 @@ MATRIX: list[Row] = [
     *_review_items("api:review-item"),
     Row("api:review-act", READ, reviewers(METHOD), ids=CLAIMED_FILING, args={"key": "filing"}),
     *_review_moves("api:review-act"),
+    # --- Problem reports (RPT-01): anyone reports and follows a report by its code; the reviewers of the
+    # filing's province (北京 here) see and move it, 上海's do not find it ---------------------------------
+    *rows("reports:lookup", everyone(ok(200))),
+    *rows("api:public-report-counts", everyone(ok(200))),  # counts only
+    *rows("reports:filing", everyone(ok(200)), {"POST": everyone(ALLOWED)}, ids=PUBLISHED),
+    Row("reports:filing", READ, everyone(NOT_FOUND), ids=DRAFT, variant="draft"),
+    *rows("reports:number", everyone(ok(200)), {"POST": everyone(ALLOWED)}),
+    *rows("reports:submitted", everyone(ok(302))),  # nothing submitted in this session: to the look-up
+    *rows(
+        "reports:confirm",
+        everyone(ok(200)),
+        {"POST": everyone(DONE)},
+        args={"token": lambda world: report_confirm_token(world.objects["report_unconfirmed"])},
+    ),
+    Row("reports:confirm", READ, everyone(NOT_FOUND), args={"token": "forged"}, variant="forged"),
+    *rows("reports:status", everyone(ok(200)), args={"code": lambda world: world.objects["report"].code}),
+    Row("reports:status", READ, everyone(NOT_FOUND), args={"code": "ZZZZ-ZZZZ-ZZZZ-ZZZZ"}, variant="forged"),
+    *rows("reports:queue", reviewers(ok(200))),
+    *rows("reports:detail", review_item(ok(200)), ids={"pk": "report"}),
+    *rows("reports:screenshot", review_item(ok(200)), ids={"pk": "report"}),
+    Row("reports:act", READ, reviewers(METHOD), ids={"pk": "report"}),
+    Row("reports:act", "POST", review_item(DONE), ids={"pk": "report"}, body={"action": "take"}),
 ]
 
 
@@ -685,6 +710,20 @@ def _build(media_root: str) -> World:
         "notification": Notification.objects.create(
             user=filer_a, title="您的备案已通过审核", url="/filings/"
         ),
+        "report": report_create(
+            source=ReportSource.NUMBER_CHECK,
+            category="",
+            number_text=published.number,
+            seen_where="某某App",
+            screenshot=SimpleUploadedFile("s.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32),
+        ),
+        "report_unconfirmed": report_create(
+            source=ReportSource.FILING_PAGE,
+            category="other",
+            description="待确认邮箱的报告",
+            filing=published,
+            email="reporter@example.cn",
+        ),
     }
     # One session and one API token per role, made once: a case that logs out is rolled back.
     sessions, tokens = {}, {}
@@ -752,7 +791,7 @@ def _send(client: Client, row: Row, url: str):
     return getattr(client, row.method.lower())(url)
 
 
-OUR_APPS = ("filers", "products", "algorithms", "review", "public_search")
+OUR_APPS = ("filers", "products", "algorithms", "review", "public_search", "reports")
 
 
 @cache

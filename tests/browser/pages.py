@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from algorithms.services import filing_save_step, filing_submit
 from public_search.models import Announcement
+from reports.models import ReportSource
+from reports.services import report_create
 from tests.builders import BASIC, approve_item, complete_entity, complete_filing, complete_product
 from tests.factories import FilerFactory, ReviewerFactory
 
@@ -57,6 +59,15 @@ def site_build() -> Site:
         pinned=True,
     )
     number = published.display_number
+    # RPT-01: a report on the published filing (the reviewer is national: it is in their tab).
+    report = report_create(
+        source=ReportSource.NUMBER_CHECK,
+        category="",
+        number_text=number,
+        seen_where="某某短视频App",
+        seen_url="https://app.example.cn/a/very/long/path/that/must/wrap/on/a/phone/" + "x" * 60,
+        description="该应用展示的备案编号与公示信息不符。",
+    )
 
     site = Site(filer=filer, reviewer=reviewer, draft=draft)
     site.citizen_pages = [
@@ -74,6 +85,10 @@ def site_build() -> Site:
             "是否需要备案：结果",
             "/self-check/?public_in_china=yes&forms_offered=short_video&techniques=02&synthesis=no",
         ),
+        ("报告问题", f"/reports/filing/{published.pk}/"),  # RPT-01
+        ("您在哪里看到这个编号", f"/reports/number/?number={number}"),
+        ("问题报告查询", "/reports/"),
+        ("问题报告处理进度", f"/reports/{report.code}/"),
         ("信息公告", "/announcements/"),
         ("公告详情", f"/announcements/{announcement.pk}/"),
         ("登录", "/account/login/"),
@@ -114,6 +129,8 @@ def site_build() -> Site:
         ("审核：变更", f"/review/filing/{changed.pk}/"),
         ("审核：主体", f"/review/entity/{entity.pk}/"),
         ("审核：产品", f"/review/product/{product.pk}/"),
+        ("问题报告", "/review/reports/"),  # RPT-01
+        ("问题报告详情", f"/review/reports/{report.pk}/"),
         ("消息（审核人员）", "/messages/"),
     ]
     return site
