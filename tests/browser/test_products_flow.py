@@ -429,7 +429,8 @@ def test_prd_02_the_reviewer_sees_the_websites_screenshot(page, screenshot_dir):
     page.goto(f"/review/product/{product.pk}/")
     picture = page.get_by_role("img", name=re.compile("网站首页截图"))
     expect(picture).to_be_visible()
-    assert page.evaluate("(img) => img.naturalWidth", picture.element_handle()) == 1  # it loaded (1×1)
+    picture.scroll_into_view_if_needed()  # it loads lazily
+    page.wait_for_function("(img) => img.complete && img.naturalWidth === 1", arg=picture.element_handle())
     expect(page.get_by_role("link", name="sitemap.pdf")).to_be_visible()
     _shot(page, "review-product-uploads", screenshot_dir)
     page.set_viewport_size(PHONE)
