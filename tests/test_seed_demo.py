@@ -36,6 +36,15 @@ def test_seed_demo_loads_every_state_and_is_idempotent():
     assert PublicFiling.objects.filter(state="approved").exists()
     assert User.objects.get(username="reviewer").is_national
     assert User.objects.get(username="demo").entity.name == "北京星河智联科技有限公司"
+    # RPT-01: the reviewers' 问题报告 tab has something to work on — a revoked number seen in an app, and a
+    # Beijing filing's page; both waiting.
+    from reports.models import Report
+
+    assert sorted(Report.objects.values_list("category", "state")) == [
+        ("false_info", "new"),
+        ("number_misuse", "new"),
+    ]
 
     call_command("seed_demo", stdout=io.StringIO())
     assert (Entity.objects.count(), Filing.objects.count(), ReviewEvent.objects.count()) == counts
+    assert Report.objects.count() == 2  # not again

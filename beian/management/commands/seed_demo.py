@@ -185,6 +185,7 @@ class Command(BaseCommand):
                 self._filing(entity, account, name, algo_type, role, products.get(product_name), plan)
 
         self._announcements()
+        self._reports()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         logins = "".join(
             f"  {label:32} login {username:12} password {password}\n"
@@ -232,6 +233,33 @@ class Command(BaseCommand):
             ),
             "site_map": self._upload(entity, "site_map", account),
         }
+
+    def _reports(self):
+        """RPT-01: two problem reports from the public, so that the reviewers' 问题报告 tab is not empty: a
+        revoked number seen in an app (from the number check) and a Beijing filing's public page."""
+        from algorithms.models import Filing
+        from reports.models import Report, ReportCategory, ReportSource
+        from reports.services import report_create
+
+        if Report.objects.exists():
+            return
+        revoked = Filing.objects.filter(state="revoked").exclude(number="").first()
+        if revoked is not None:
+            report_create(
+                source=ReportSource.NUMBER_CHECK,
+                category=ReportCategory.NUMBER_MISUSE,
+                number_text=revoked.display_number,
+                seen_where="某某同城跑腿App（关于页面）",
+                seen_url="https://app.example.cn/about",
+            )
+        approved = Filing.objects.filter(state="approved", entity__region_code__startswith="11").first()
+        if approved is not None:
+            report_create(
+                source=ReportSource.FILING_PAGE,
+                category=ReportCategory.FALSE_INFO,
+                filing=approved,
+                description="公示的应用场景与该应用实际的首页推荐不一致，首页还有公示未提及的热榜。",
+            )
 
     def _act(self, obj, *actions, reason=""):
         for action in actions:
