@@ -29,7 +29,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import queue
 import random
+import threading
 import time
 from contextlib import contextmanager
 
@@ -123,12 +125,27 @@ class JsonText:
 
 
 class Writer:
-    """Buffers COPY lines by table and sends each table's batch when it is full (and at the end)."""
+    """Buffers COPY lines by table; each full batch (and at the end, what is left) is sent by a thread on
+    its own connection, so that PostgreSQL ingests one batch while the next is generated."""
 
-    def __init__(self, cur):
-        self.cur = cur
+    def __init__(self, connect):
         self.buffers: dict[str, tuple[tuple[str, ...], io.StringIO, list[int]]] = {}
         self.counts: dict[str, int] = {}
+        self.batches: queue.Queue = queue.Queue(maxsize=3)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._send, args=(connect(),), daemon=True)
+        self.thread.start()
+
+    def _send(self, conn) -> None:
+        cur = conn.cursor()
+        while (batch := self.batches.get()) is not None:
+            if self.error is None:
+                table, columns, buffer = batch
+                try:
+                    cur.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+                except BaseException as exc:  # raised in the main thread by close()
+                    self.error = exc
+        conn.close()
 
     def add(self, rows: Rows, **changes) -> None:
         columns, buffer, count = self.buffers.setdefault(rows.table, (rows.columns, io.StringIO(), [0]))
@@ -138,14 +155,20 @@ class Writer:
             self.flush(rows.table)
 
     def flush(self, table: str) -> None:
+        if self.error is not None:
+            raise self.error
         columns, buffer, count = self.buffers.pop(table)
         buffer.seek(0)
-        self.cur.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+        self.batches.put((table, columns, buffer))
         self.counts[table] = self.counts.get(table, 0) + count[0]
 
     def close(self) -> None:
         for table in list(self.buffers):
             self.flush(table)
+        self.batches.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
 
 
 @contextmanager
@@ -326,7 +349,13 @@ def load_private(bench_url: str, n: int) -> dict:
     counties = [county for _city, codes, _w in search.CITIES for county in codes]
     algo_types = [t.value for t in AlgorithmType]
     now = timezone.now()
-    out = Writer(cur)
+
+    def connect():
+        copier = psycopg2.connect(**search.connect_kwargs(bench_url))
+        copier.autocommit = True
+        return copier
+
+    out = Writer(connect)
     entity_count = max(31, n // 10)
     big_filings = min(2000, max(40, n // 10))
     backlog = max(30, n // 20)
