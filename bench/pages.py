@@ -2,17 +2,17 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/beian make bench-pages BENCH_FILINGS=20000
     DATABASE_URL=... .venv/bin/python bench/pages.py 20000 [--keep]
+    DATABASE_URL=... .venv/bin/python bench/pages.py 1000000 --after-search   (what make bench runs)
 
 Works in its own database, `<name>_pages_bench` beside the one DATABASE_URL names (dropped and created
-afresh and migrated, as bench/search.py does with `<name>_bench`). It loads:
+afresh and migrated, as bench/search.py does with `<name>_bench`), or with --after-search in
+`<name>_bench`, which bench/search.py has just loaded. It loads:
 
-- the public projection of N filings with COPY (bench/search.py's generator and loader);
-- the private side, scaled from the issue's national figures (1,000,000 filings: 100,000 entities,
-  50,000 waiting for review, one entity with 2,000 filings over 500 products): N/10 entities over the
-  provinces, N/20 filings waiting for review (each with its open deadline, in its entity's province),
-  one entity with min(2000, N/10) filings over a quarter as many products, and approved filings up to
-  N in all, each with its review history. One entity, its product and two filings (one approved, one
-  waiting) are made through the real services; the rest are their copies, written with bulk_create.
+- the public projection of N filings with COPY (bench/search.py's generator and loader), unless
+  --after-search finds it loaded;
+- the private side with COPY (bench/private.py), scaled from the issue's national figures (1,000,000
+  filings: 100,000 entities, 50,000 waiting for review, one entity with 2,000 filings over 500
+  products), unless --keep or --after-search finds it loaded.
 
 Then it times each page through the whole view stack (django.test.Client, DEBUG=0), one line each on
 standard output, `<kind> n=<filings> p50_ms= p95_ms= p99_ms=`:
