@@ -1,7 +1,8 @@
 # make run  — install what is missing, migrate, load demo data, serve with worker and beat
 # make test — ruff, migrations check, import contracts (lint-imports), the whole pytest suite
-# make bench — search and every page at scale in <db>_bench: DATABASE_URL required, BENCH_FILINGS (1000000),
-#              BENCH_ARGS (bench/search.py's: --keep reuses the loaded database, private side included)
+# make bench — search, then every page of issue 17, at scale in <db>_bench (public projection and private side,
+#              both by COPY; about 30 min at 1,000,000 on 2 cores, 12 GB): DATABASE_URL required,
+#              BENCH_FILINGS (1000000), BENCH_ARGS (bench/search.py's: --keep reuses both loaded sides)
 # make bench-pages — every page at scale in <db>_pages_bench: DATABASE_URL required, BENCH_FILINGS (20000)
 # make bench-worker — tasks a second a real worker drains (embedded broker, or Redis with REDIS_URL), BENCH_WORKER_ARGS
 PYTHON ?= python3
