@@ -1,6 +1,8 @@
 # make run  — install what is missing, migrate, load demo data, serve with worker and beat
 # make test — ruff, migrations check, import contracts (lint-imports), the whole pytest suite
-# make bench — public search at scale in <db>_bench: DATABASE_URL required, BENCH_FILINGS (1000000), BENCH_ARGS
+# make bench — search, then every page of issue 17, at scale in <db>_bench (public projection and private side,
+#              both by COPY; about 30 min at 1,000,000 on 2 cores, 12 GB): DATABASE_URL required,
+#              BENCH_FILINGS (1000000), BENCH_ARGS (bench/search.py's: --keep reuses both loaded sides)
 # make bench-pages — every page at scale in <db>_pages_bench: DATABASE_URL required, BENCH_FILINGS (20000)
 # make bench-worker — tasks a second a real worker drains (embedded broker, or Redis with REDIS_URL), BENCH_WORKER_ARGS
 PYTHON ?= python3
@@ -48,6 +50,7 @@ bench: install
 	@test -n "$$DATABASE_URL" || { echo "make bench: set DATABASE_URL to a PostgreSQL server, e.g." \
 		"DATABASE_URL=postgres://postgres@127.0.0.1:5432/beian make bench (it uses the database beian_bench)" >&2; exit 2; }
 	$(BIN)/python bench/search.py $(BENCH_ARGS)
+	$(BIN)/python bench/pages.py $${BENCH_FILINGS:-1000000} --after-search
 
 # The portal's pages at scale (issue 17): BENCH_FILINGS (20000) filings, public and private side.
 bench-pages: install

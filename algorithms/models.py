@@ -70,7 +70,12 @@ class Filing(Reviewable):
         verbose_name = _("算法备案")
         verbose_name_plural = _("算法备案")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["entity", "state"], name="filing_entity_state")]
+        indexes = [
+            models.Index(fields=["entity", "state"], name="filing_entity_state"),
+            # The filer's list (ALG-09) in its default order, newest submission first: a page of an entity
+            # with thousands of filings is read off the index instead of sorting them all (issue 17).
+            models.Index(fields=["entity", "submitted_at", "id"], name="filing_entity_submitted"),
+        ]
 
     def __str__(self) -> str:
         return self.name or str(_("未命名算法"))

@@ -333,8 +333,13 @@ class FilingFilter(django_filters.FilterSet):
 @filer_required
 def filing_list(request):
     """备案信息: every submitted filing of the entity, filtered and sorted (ALG-09)."""
-    submitted = Filing.objects.filter(entity=request.user.entity, submitted_at__isnull=False).order_by(
-        "-submitted_at", "-id"
+    # The wizard's data (a kilobyte or more a filing) is not shown in the list: a later page of an entity
+    # with thousands of filings sorts them all, and sorted them with it (issue 17: the last page of 2,000
+    # sorted 4 MB; 12–41 → 4–8 ms on a busy machine).
+    submitted = (
+        Filing.objects.filter(entity=request.user.entity, submitted_at__isnull=False)
+        .defer("data")
+        .order_by("-submitted_at", "-id")
     )
     filterset = FilingFilter(request.GET or None, queryset=submitted)
     # SEC-05: a state, type or order the page does not offer is said at its field, with a 400.

@@ -156,7 +156,10 @@ INDUSTRIES = [
     ("金融信息服务", 1),
 ]
 SUFFIXES = [("有限公司", 80), ("股份有限公司", 12), ("有限责任公司", 8)]
-ALGORITHMS = {  # type code: (weight, algorithm names without the brand)
+# Type codes of the numbers (NUM-02, as issued since 2022: 01–06) by weight and algorithm names without the
+# brand. The projection's type column has ALG-02's five types: 05 (内容过滤类) became 04 (检索过滤类) in
+# algorithms.0007, numbers unchanged, and the generator maps it the same way (TYPE_NOW).
+ALGORITHMS = {
     "01": (
         30,
         [
@@ -193,6 +196,7 @@ ALGORITHMS = {  # type code: (weight, algorithm names without the brand)
         ["调度决策算法", "订单分配算法", "骑手调度算法", "路径规划算法", "网约车派单算法", "价格决策算法"],
     ),
 }
+TYPE_NOW = {"05": "04"}
 PRODUCT_WORDS = (
     "视频 音乐 地图 出行 阅读 商城 搜索 资讯 外卖 直播 社区 健康 学习 助手 翻译 输入法 浏览器 APP".split()
 )
@@ -359,7 +363,7 @@ class Generator:
                     str(filing_id),
                     number,
                     _escape(name),
-                    algo_type,
+                    TYPE_NOW.get(algo_type, algo_type),
                     role,
                     _escape(entity.name),
                     entity.county[:2],

@@ -44,7 +44,13 @@ class PublicFiling(models.Model):
         verbose_name_plural = _("公示备案")
         ordering = ["-approved_on", "-filing_id"]
         # Open data's sync cursor reads (changed_at, filing) in order from a given point (PUB-02).
-        indexes = [models.Index(fields=["changed_at", "filing"], name="public_filing_changed")]
+        indexes = [
+            models.Index(fields=["changed_at", "filing"], name="public_filing_changed"),
+            # The validator of a list page (PUB-05, list_stamp: the last change and the count of a month's
+            # filings of one list) read off the index alone: a month of 21,588 filings read every row's
+            # heap page (issue 17: 40 ms at 1,000,000 filings).
+            models.Index(fields=["approved_on", "algo_type", "changed_at"], name="public_filing_list_stamp"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.entity_name}）"

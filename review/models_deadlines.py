@@ -65,6 +65,15 @@ class Deadline(models.Model):
                 name="deadline_review_queue",
                 condition=models.Q(kind="review", met_at__isnull=True),
             ),
+            # A provincial reviewer's queue counts its province's open review deadlines (region_code starts
+            # with the province's two digits) off this index alone, not the 50,000 open in the country
+            # against every deadline of the province ever written (issue 17: 39.7 → 1.3 ms for Beijing).
+            models.Index(
+                fields=["region_code", "content_type"],
+                name="deadline_review_region",
+                condition=models.Q(kind="review", met_at__isnull=True),
+                opclasses=["varchar_pattern_ops", "int4_ops"],
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
