@@ -40,7 +40,6 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_GROUPS, CODE_GROUP_LENGTH = 4, 4
 CONFIRM_SALT = "reports.confirm"
 CONFIRM_MAX_AGE = 7 * 24 * 3600  # seconds: a confirmation link works for a week
-SCREENSHOT_TYPES = ("image/jpeg", "image/png")
 
 
 class ReportError(Exception):
@@ -68,12 +67,9 @@ def report_code_normalise(text: str) -> str:
 
 
 def screenshot_check(uploaded) -> str:
-    """RPT-01: a screenshot is checked as every upload is (content, not name; size), and must be an image."""
-    label = _("截图")
-    content_type = upload_check(uploaded, label=label)
-    if content_type not in SCREENSHOT_TYPES:
-        raise ValidationError(_("%(field)s只能上传JPG或PNG图片。"), code="bad_type", params={"field": label})
-    return content_type
+    """RPT-01: a screenshot is checked as every upload is (content, not name; size), and must be an image —
+    the same check as a product's homepage screenshot (filers.uploads.upload_check, images_only)."""
+    return upload_check(uploaded, label=_("截图"), images_only=True)
 
 
 def _length_check(errors: dict, field: str, value: str, limit: int, label) -> None:
