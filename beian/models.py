@@ -1,6 +1,32 @@
 from django.db import models
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError(f"{self.model._meta.label} is append-only")
+
+    def delete(self):
+        raise PermissionError(f"{self.model._meta.label} is append-only")
+
+
+class AppendOnly(models.Model):
+    """A history: each row is written once and never changed or deleted, neither as a row nor by a query
+    (the review core's record, REV-01, and a problem report's, RPT-01)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError(f"{self._meta.label} is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(f"{self._meta.label} is append-only")
+
+
 class RateCounter(models.Model):
     """SEC-03's embedded counter (beian.throttling): one row per (action, client, window), incremented by
     an atomic upsert. Used only without Redis; rows of ended windows are pruned by beat."""

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from beian.models import AppendOnly
+
 from .transitions import ReportAction, ReportState
 
 # ALG-13: every limit is shown at its field (a counter), and a longer text is refused, never cut.
@@ -112,15 +114,7 @@ class Report(models.Model):
         return self.filing.review_region_code() or ""
 
 
-class ReportEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("report history is append-only")
-
-    def delete(self):
-        raise PermissionError("report history is append-only")
-
-
-class ReportEvent(models.Model):
+class ReportEvent(AppendOnly):
     """One move of a report: who, when, from, to, and the note. Append-only."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
@@ -138,8 +132,6 @@ class ReportEvent(models.Model):
     note = models.TextField(_("备注"), blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now, editable=False)
 
-    objects = ReportEventQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("问题报告处理记录")
         verbose_name_plural = _("问题报告处理记录")
@@ -147,11 +139,3 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.report_id} {self.from_state}→{self.to_state}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("report history is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("report history is append-only")

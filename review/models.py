@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from beian.models import AppendOnly
+
 from .transitions import Action, State
 
 
@@ -180,15 +182,7 @@ class Reviewable(models.Model):
             self.approved_revision, self.pending_revision = revision, None
 
 
-class ReviewEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("review history is append-only")
-
-    def delete(self):
-        raise PermissionError("review history is append-only")
-
-
-class ReviewEvent(models.Model):
+class ReviewEvent(AppendOnly):
     """One recorded transition (REV-01): object, from, to, actor, time, reason. Append-only."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
@@ -216,8 +210,6 @@ class ReviewEvent(models.Model):
     )
     created_at = models.DateTimeField(_("时间"), default=timezone.now, editable=False)
 
-    objects = ReviewEventQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("审核记录")
         verbose_name_plural = _("审核记录")
@@ -228,14 +220,6 @@ class ReviewEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.content_type.model}#{self.object_id} {self.from_state}→{self.to_state}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("review history is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("review history is append-only")
 
 
 def revision_create(*, subject: models.Model, data: dict, actor=None) -> Revision:
