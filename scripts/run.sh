@@ -5,16 +5,15 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 ADDR=${ADDR:-127.0.0.1:8000}
-# Links in e-mails sent outside a request (reminders, the sweep) point at the address served here;
-# a bare port is served on 127.0.0.1, and a wildcard host is reached locally.
-if [ -z "${PORTAL_BASE_URL:-}" ]; then
-  case "$ADDR" in
-    *:*) served=$ADDR ;;
-    *) served=127.0.0.1:$ADDR ;;
-  esac
-  served=${served/#0.0.0.0:/127.0.0.1:}
-  export PORTAL_BASE_URL="http://$served"
-fi
+# What gunicorn binds: a bare port binds 127.0.0.1, as runserver did. Where it is reached from this machine
+# (a wildcard host locally): links in e-mails sent outside a request (reminders, the sweep) point there,
+# and the start-up waits for it to answer.
+case "$ADDR" in
+  *:*) bind=$ADDR ;;
+  *) bind=127.0.0.1:$ADDR ;;
+esac
+served=${bind/#0.0.0.0:/127.0.0.1:}
+export PORTAL_BASE_URL=${PORTAL_BASE_URL:-http://$served}
 
 # Each child runs in a session of its own (setsid), so that a Ctrl-C, which the terminal sends to the
 # whole foreground process group, or a kill of this script's group reaches this script only: it then
@@ -88,21 +87,15 @@ start "$BIN/celery" -A beian beat --loglevel=INFO
 # a newcomer measures here is what production does (issue 17). WEB_WORKERS processes (default: cores + 1)
 # of 4 threads each — a process per core and one more to cover a worker blocked on I/O, threads for the
 # many short requests of one page (its style sheets, scripts, fonts); the Celery worker and beat share
-# the same cores. A bare port binds 127.0.0.1, as runserver did.
-case "$ADDR" in
-  *:*) bind=$ADDR ;;
-  *) bind=127.0.0.1:$ADDR ;;
-esac
+# the same cores.
 WEB_WORKERS=${WEB_WORKERS:-$(($(nproc) + 1))}
 start "$BIN/gunicorn" beian.wsgi:application --bind "$bind" --workers "$WEB_WORKERS" --threads 4 \
   --worker-class gthread --graceful-timeout 3 --timeout 60 --access-logfile - --error-logfile -
 
 # Say where to go and how to sign in last, once the portal answers, so that the worker's banner and the
 # servers' start-up lines do not push the demo logins out of sight (issue 16).
-host=${bind%:*}
-host=${host/#0.0.0.0/127.0.0.1}
 for _ in $(seq 1 600); do  # 60 s at most
-  if [ -s "$BEIAN_WORKER_READY_FILE" ] && (exec 3<>"/dev/tcp/$host/${bind##*:}") 2>/dev/null; then
+  if [ -s "$BEIAN_WORKER_READY_FILE" ] && (exec 3<>"/dev/tcp/${served%:*}/${served##*:}") 2>/dev/null; then
     break
   fi
   alive "${pids[@]}" || break
