@@ -77,8 +77,13 @@ def _derive_columns(filing: Filing) -> None:
     filing.role = basic.get("role") if basic.get("role") in Role.values else ""
 
 
+def filing_edit_refusal(filing: Filing) -> str | None:
+    """Why the filer may not edit `filing` now (submitted, under review, ended), or None."""
+    return filing.edit_refusal(_("备案“%(name)s”") % {"name": filing.name or _("未命名")})
+
+
 def _edit_check(filing: Filing) -> None:
-    refusal = filing.edit_refusal(_("备案“%(name)s”") % {"name": filing.name or _("未命名")})
+    refusal = filing_edit_refusal(filing)
     if refusal:
         raise FilingLocked(refusal)
 

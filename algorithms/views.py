@@ -39,6 +39,7 @@ from .services import (
     filing_create,
     filing_delete_draft,
     filing_drafts,
+    filing_edit_refusal,
     filing_has_changes,
     filing_problems,
     filing_save_step,
@@ -154,7 +155,7 @@ def filing_step(request, pk: int, step: int):
     if step not in STEPS:
         raise Http404
     filing = _own_filing(request, pk)
-    refusal = filing.edit_refusal(_("备案“%(name)s”") % {"name": filing.name or _("未命名")})
+    refusal = filing_edit_refusal(filing)
     if refusal:
         if request.method == "POST" and request.POST.get("action") == "submit" and filing.state in SENT:
             messages.info(request, _("该备案申请已提交，无需重复提交。"))  # a second click on 提交 (REL-03)
